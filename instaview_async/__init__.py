@@ -1,0 +1,81 @@
+"""instaview-async: the asyncio-native Python SDK for the InstaView recruiting API."""
+
+from ._client import DEFAULT_BASE_URL, AsyncClient
+from ._details import (
+    ApiKeySuspendedDetails,
+    BillingLimitDetails,
+    ConflictDetails,
+    InsufficientPermissionsDetails,
+    InvalidStateTransitionDetails,
+    MissingFieldDetails,
+    RateLimitDetails,
+    ResourceNotFoundDetails,
+    ValidationErrorDetails,
+)
+from ._envelope import Envelope, ErrorBody
+from ._exceptions import (
+    APIConnectionError,
+    APIError,
+    APITimeoutError,
+    AuthenticationError,
+    BillingLimitError,
+    CircuitOpenError,
+    ConflictError,
+    InstaViewError,
+    InvalidStateTransitionError,
+    NotFoundError,
+    PermissionDeniedError,
+    RateLimitError,
+    ResponseDecodeError,
+    ServerError,
+    ValidationError,
+)
+from ._pagination import AsyncPager, Page
+from ._policies import CircuitBreakerPolicy, RateLimitPolicy, RetryPolicy
+from ._stats import ClientStats
+from ._version import __version__
+from ._wire import NOT_GIVEN, NotGiven
+from .middleware import CallNext, Middleware, default_middleware
+
+__all__ = [
+    "DEFAULT_BASE_URL",
+    "NOT_GIVEN",
+    "APIConnectionError",
+    "APIError",
+    "APITimeoutError",
+    "ApiKeySuspendedDetails",
+    "AsyncClient",
+    "AsyncPager",
+    "AuthenticationError",
+    "BillingLimitDetails",
+    "BillingLimitError",
+    "CallNext",
+    "CircuitBreakerPolicy",
+    "CircuitOpenError",
+    "ClientStats",
+    "ConflictDetails",
+    "ConflictError",
+    "Envelope",
+    "ErrorBody",
+    "InstaViewError",
+    "InsufficientPermissionsDetails",
+    "InvalidStateTransitionDetails",
+    "InvalidStateTransitionError",
+    "Middleware",
+    "MissingFieldDetails",
+    "NotFoundError",
+    "NotGiven",
+    "Page",
+    "PermissionDeniedError",
+    "RateLimitDetails",
+    "RateLimitError",
+    "RateLimitPolicy",
+    "ResourceNotFoundDetails",
+    "ResponseDecodeError",
+    "RetryPolicy",
+    "ServerError",
+    "ValidationError",
+    "ValidationErrorDetails",
+    "__version__",
+    "default_middleware",
+]

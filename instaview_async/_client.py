@@ -1,0 +1,359 @@
+"""AsyncClient: configuration, the middleware chain, and one send path for every resource."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping, Sequence
+from functools import cached_property
+from types import TracebackType
+from typing import TYPE_CHECKING, Any, TypeVar
+
+import attrs
+import httpx
+
+from ._envelope import decode, parse_json, unwrap
+from ._exceptions import InstaViewError
+from ._pagination import AsyncPager, Page, decode_page
+from ._policies import CircuitBreakerPolicy, RateLimitPolicy, RetryPolicy
+from ._stats import ClientStats
+from ._transport import HTTPXSend
+from ._version import __version__
+from ._wire import NOT_GIVEN, NotGiven
+from .middleware import (
+    Auth,
+    CallNext,
+    CircuitBreaker,
+    Middleware,
+    RateLimit,
+    Retry,
+    compose,
+    default_middleware,
+)
+
+if TYPE_CHECKING:
+    from .resources.agents import Agents
+    from .resources.billing import Billing
+    from .resources.candidates import Candidates
+    from .resources.companies import Companies
+    from .resources.interviews import Interviews
+    from .resources.jobs import Jobs
+    from .resources.phone_numbers import PhoneNumbers
+    from .resources.sourcing import Sourcing
+    from .resources.webhooks import Webhooks
+
+__all__ = ["DEFAULT_BASE_URL", "AsyncClient"]
+
+T = TypeVar("T")
+
+DEFAULT_BASE_URL = "https://api.instaview.sk"
+_USER_AGENT = f"instaview-async/{__version__}"
+
+
+@attrs.define(eq=False)
+class _Shared:
+    """What a client and its ``with_options`` copies share: pool, gate, breaker, counters."""
+
+    http_client: httpx.AsyncClient
+    owns_http_client: bool
+    circuit_breaker: CircuitBreaker | None
+    rate_limit: RateLimit | None
+    stats: ClientStats
+    closed: bool = False
+
+
+class AsyncClient:
+    """An asyncio-native (and trio-friendly) client for the InstaView API.
+
+    Use it as an async context manager, or call `aclose` when done. The API key comes from
+    ``api_key`` or ``$INSTAVIEW_API_KEY`` and is never shown in a repr, log line or error.
+    """
+
+    def __init__(
+        self,
+        *,
+        api_key: str | None = None,
+        base_url: str | None = None,
+        company_id: str | None = None,
+        timeout: float | httpx.Timeout = 30.0,
+        retry: RetryPolicy | None = RetryPolicy(),
+        circuit_breaker: CircuitBreakerPolicy | None = CircuitBreakerPolicy(),
+        rate_limit: RateLimitPolicy | None = RateLimitPolicy(),
+        middleware: Sequence[Middleware] = (),
+        http_client: httpx.AsyncClient | None = None,
+    ) -> None:
+        key = api_key if api_key is not None else os.environ.get("INSTAVIEW_API_KEY", "")
+        if not key or not key.strip():
+            raise InstaViewError(
+                "no API key: pass api_key=... or set the INSTAVIEW_API_KEY environment variable"
+            )
+        stats = ClientStats()
+        self._shared = _Shared(
+            http_client=http_client or _default_http_client(),
+            owns_http_client=http_client is None,
+            circuit_breaker=None
+            if circuit_breaker is None
+            else CircuitBreaker(circuit_breaker, stats=stats),
+            rate_limit=None if rate_limit is None else RateLimit(rate_limit, stats=stats),
+            stats=stats,
+        )
+        self._auth = Auth(key.strip())
+        self._base_url = (
+            base_url or os.environ.get("INSTAVIEW_BASE_URL") or DEFAULT_BASE_URL
+        ).rstrip("/")
+        self._company_id = company_id
+        self._timeout = timeout if isinstance(timeout, httpx.Timeout) else httpx.Timeout(timeout)
+        self._retry = retry
+        self._middleware = tuple(middleware)
+        self._closed = False
+        self._original = True
+        self._chain = self._build_chain()
+
+    def _build_chain(self) -> CallNext:
+        shared = self._shared
+        layers = default_middleware(
+            auth=self._auth,
+            retry=None if self._retry is None else Retry(self._retry, stats=shared.stats),
+            circuit_breaker=shared.circuit_breaker,
+            rate_limit=shared.rate_limit,
+        )
+        return compose((*self._middleware, *layers), HTTPXSend(shared.http_client))
+
+    def with_options(
+        self,
+        *,
+        timeout: float | httpx.Timeout | NotGiven = NOT_GIVEN,
+        retry: RetryPolicy | NotGiven | None = NOT_GIVEN,
+        company_id: str | NotGiven | None = NOT_GIVEN,
+    ) -> AsyncClient:
+        """Return a cheap copy with other options, sharing the pool, rate-limit gate and breaker."""
+        copy = object.__new__(AsyncClient)
+        copy.__dict__.update(
+            {k: v for k, v in self.__dict__.items() if not isinstance(v, _Namespace)}
+        )
+        copy._closed = False
+        copy._original = False
+        if not isinstance(timeout, NotGiven):
+            copy._timeout = (
+                timeout if isinstance(timeout, httpx.Timeout) else httpx.Timeout(timeout)
+            )
+        if not isinstance(retry, NotGiven):
+            copy._retry = retry
+        if not isinstance(company_id, NotGiven):
+            copy._company_id = company_id
+        copy._chain = copy._build_chain()
+        return copy
+
+    @property
+    def base_url(self) -> str:
+        """The API's base URL."""
+        return self._base_url
+
+    @property
+    def company_id(self) -> str | None:
+        """The company an ATS key acts for (sent as ``?companyId=``), if any."""
+        return self._company_id
+
+    @property
+    def stats(self) -> ClientStats:
+        """Counters of retries, 429s, rate-limit waits and breaker trips, shared with copies."""
+        return self._shared.stats
+
+    @property
+    def is_closed(self) -> bool:
+        """True once this client, or the client it was copied from, was closed."""
+        return self._closed or self._shared.closed
+
+    def __repr__(self) -> str:
+        return f"AsyncClient(base_url={self._base_url!r}, company_id={self._company_id!r})"
+
+    async def __aenter__(self) -> AsyncClient:
+        self._check_open()
+        return self
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        await self.aclose()
+
+    async def aclose(self) -> None:
+        """Close the client; closing twice is fine. A client you passed in is left open."""
+        if self._closed:
+            return
+        self._closed = True
+        if self._original and not self._shared.closed:
+            self._shared.closed = True
+            if self._shared.owns_http_client:
+                await self._shared.http_client.aclose()
+
+    def _check_open(self) -> None:
+        if self._closed or self._shared.closed:
+            raise InstaViewError("this AsyncClient is closed; create a new one")
+
+    # -- the send path, used by every resource ------------------------------------------------
+
+    async def send(self, request: httpx.Request) -> httpx.Response:
+        """Send a prepared request through the whole middleware chain; raise no HTTP errors."""
+        self._check_open()
+        self._shared.stats.requests += 1
+        return await self._chain(request)
+
+    def build_request(
+        self,
+        method: str,
+        path: str,
+        *,
+        params: Mapping[str, Any] | None = None,
+        json: Any = None,
+        idempotency_key: str | None = None,
+    ) -> httpx.Request:
+        """Build a request to ``path`` with the company, timeout and idempotency key applied."""
+        query = {k: _query_value(v) for k, v in (params or {}).items() if v is not None}
+        if self._company_id is not None:
+            query.setdefault("companyId", self._company_id)
+        headers = {"Idempotency-Key": idempotency_key} if idempotency_key else None
+        return self._shared.http_client.build_request(
+            method,
+            self._base_url + path,
+            params=query or None,
+            json=json,
+            headers=headers,
+            timeout=self._timeout,
+        )
+
+    async def request(
+        self,
+        method: str,
+        path: str,
+        cast: type[T] | Any,
+        *,
+        params: Mapping[str, Any] | None = None,
+        json: Any = None,
+        idempotency_key: str | None = None,
+    ) -> T:
+        """Send a request and decode its envelope's data into ``cast`` (``None``: no data)."""
+        request = self.build_request(
+            method, path, params=params, json=json, idempotency_key=idempotency_key
+        )
+        response = await self.send(request)
+        if cast is None:
+            if not response.is_success:
+                decode(response, None)
+            return None  # type: ignore[return-value]
+        result: T = decode(response, cast)
+        return result
+
+    def paginate(
+        self,
+        path: str,
+        item_type: type[T],
+        *,
+        params: Mapping[str, Any] | None = None,
+        page: int = 1,
+        limit: int = 20,
+    ) -> AsyncPager[T]:
+        """Return a pager over a list endpoint, starting at ``page``."""
+        base = dict(params or {})
+
+        async def fetch(number: int) -> Page[T]:
+            request = self.build_request(
+                "GET", path, params={**base, "page": number, "limit": limit}
+            )
+            response = await self.send(request)
+            if not response.is_success:
+                decode(response, None)
+            data = unwrap(parse_json(response), response)
+            return decode_page(data, item_type, response, page=number, limit=limit)
+
+        return AsyncPager(fetch, start=page)
+
+    # -- resource namespaces --------------------------------------------------------------------
+
+    @cached_property
+    def jobs(self) -> Jobs:
+        """Jobs: list, get, create, create_from_url, update, delete."""
+        from .resources.jobs import Jobs
+
+        return Jobs(self)
+
+    @cached_property
+    def candidates(self) -> Candidates:
+        """Candidates: list, get, create, update, delete, bulk_create."""
+        from .resources.candidates import Candidates
+
+        return Candidates(self)
+
+    @cached_property
+    def interviews(self) -> Interviews:
+        """AI interviews: list, get, create, delete, analysis_pdf, call_attempts."""
+        from .resources.interviews import Interviews
+
+        return Interviews(self)
+
+    @cached_property
+    def agents(self) -> Agents:
+        """Agents (interview templates): list, get, create, update, delete."""
+        from .resources.agents import Agents
+
+        return Agents(self)
+
+    @cached_property
+    def companies(self) -> Companies:
+        """Companies: list, get, create (ATS keys), update."""
+        from .resources.companies import Companies
+
+        return Companies(self)
+
+    @cached_property
+    def phone_numbers(self) -> PhoneNumbers:
+        """Phone numbers assigned to the company: list."""
+        from .resources.phone_numbers import PhoneNumbers
+
+        return PhoneNumbers(self)
+
+    @cached_property
+    def billing(self) -> Billing:
+        """Billing: usage."""
+        from .resources.billing import Billing
+
+        return Billing(self)
+
+    @cached_property
+    def webhooks(self) -> Webhooks:
+        """Webhook configurations: list, get, create, update, delete, test, reset_circuit."""
+        from .resources.webhooks import Webhooks
+
+        return Webhooks(self)
+
+    @cached_property
+    def sourcing(self) -> Sourcing:
+        """Sourcing and enrichment runs, previews and profile cards."""
+        from .resources.sourcing import Sourcing
+
+        return Sourcing(self)
+
+
+class _Namespace:
+    """Base of resource namespaces; marks attributes that a ``with_options`` copy rebuilds."""
+
+    __slots__ = ("_client",)
+
+    def __init__(self, client: AsyncClient) -> None:
+        self._client = client
+
+
+def _query_value(value: Any) -> Any:
+    value = getattr(value, "value", value)  # enums
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return value
+
+
+def _default_http_client() -> httpx.AsyncClient:
+    return httpx.AsyncClient(
+        headers={"User-Agent": _USER_AGENT},
+        limits=httpx.Limits(max_connections=100, max_keepalive_connections=100),
+        follow_redirects=False,
+    )

@@ -1,0 +1,177 @@
+"""The exceptions raised by instaview-async.
+
+Every exception derives from `InstaViewError`, so one ``except`` catches them all::
+
+    InstaViewError                       base of everything the SDK raises
+    ├── APIError                         the server answered with an error
+    │   ├── AuthenticationError          INVALID_API_KEY, API_KEY_SUSPENDED, 401
+    │   ├── PermissionDeniedError        INSUFFICIENT_PERMISSIONS, RESOURCE_ACCESS_DENIED, 403
+    │   ├── ValidationError              VALIDATION_ERROR, MISSING_REQUIRED_FIELD, 400/422
+    │   ├── NotFoundError                RESOURCE_NOT_FOUND, REQUEST_NOT_FOUND, 404
+    │   ├── ConflictError                RESOURCE_CONFLICT, 409
+    │   ├── InvalidStateTransitionError  INVALID_STATE_TRANSITION
+    │   ├── BillingLimitError            BILLING_LIMIT_EXCEEDED, 402
+    │   ├── RateLimitError               RATE_LIMIT_EXCEEDED, 429
+    │   └── ServerError                  5xx
+    ├── APIConnectionError               no response: connect or read failure
+    │   └── APITimeoutError              the request timed out
+    ├── CircuitOpenError                 not sent: the circuit breaker is open
+    └── ResponseDecodeError              a 2xx reply that is not a valid envelope or model
+
+Messages carry the server's code and message and never the API key.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    import httpx
+
+    from ._envelope import ErrorBody
+
+__all__ = [
+    "APIConnectionError",
+    "APIError",
+    "APITimeoutError",
+    "AuthenticationError",
+    "BillingLimitError",
+    "CircuitOpenError",
+    "ConflictError",
+    "InstaViewError",
+    "InvalidStateTransitionError",
+    "NotFoundError",
+    "PermissionDeniedError",
+    "RateLimitError",
+    "ResponseDecodeError",
+    "ServerError",
+    "ValidationError",
+]
+
+
+class InstaViewError(Exception):
+    """Base class of every exception raised by instaview-async."""
+
+
+class APIError(InstaViewError):
+    """The API answered with an error: carries status, code, message, details and request id."""
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        status_code: int | None = None,
+        code: str | None = None,
+        details: Any = None,
+        error: ErrorBody | None = None,
+        request_id: str | None = None,
+        response: httpx.Response | None = None,
+    ) -> None:
+        super().__init__(message)
+        self.message = message
+        self.status_code = status_code
+        self.code = code
+        self.details = details
+        self.error = error
+        self.request_id = request_id
+        self.response = response
+
+    def __str__(self) -> str:
+        head = " ".join(str(p) for p in (self.status_code, self.code) if p is not None)
+        text = f"{head}: {self.message}" if head else self.message
+        return f"{text} (request_id={self.request_id})" if self.request_id else text
+
+    def __repr__(self) -> str:
+        return (
+            f"{type(self).__name__}(status_code={self.status_code!r}, code={self.code!r}, "
+            f"message={self.message!r}, request_id={self.request_id!r})"
+        )
+
+
+class AuthenticationError(APIError):
+    """The API key is invalid, revoked, expired or suspended (401)."""
+
+
+class PermissionDeniedError(APIError):
+    """The key lacks a scope or the resource belongs to another company (403)."""
+
+
+class ValidationError(APIError):
+    """The request was rejected as invalid (400/422), by the server or before sending."""
+
+    @property
+    def field_errors(self) -> Mapping[str, str]:
+        """Per-field messages, keyed by the wire (camelCase) field name."""
+        fields = getattr(self.details, "fields", None)
+        if isinstance(fields, Mapping):
+            return fields
+        field = getattr(self.details, "field", None)
+        if isinstance(field, str):
+            return {field: self.message}
+        if isinstance(self.details, Mapping) and isinstance(self.details.get("fields"), Mapping):
+            return self.details["fields"]  # type: ignore[no-any-return]
+        return {}
+
+
+class NotFoundError(APIError):
+    """The resource does not exist or was deleted (404)."""
+
+
+class ConflictError(APIError):
+    """The resource already exists, or conflicts with the current state (409)."""
+
+    @property
+    def existing_resource_id(self) -> str | None:
+        """The id of the resource this one conflicts with, when the server names it."""
+        value = getattr(self.details, "existing_resource_id", None)
+        return value if isinstance(value, str) else None
+
+
+class InvalidStateTransitionError(APIError):
+    """The resource's state does not allow the requested action."""
+
+
+class BillingLimitError(APIError):
+    """The company's billing limit or credit balance does not allow the request (402)."""
+
+
+class RateLimitError(APIError):
+    """The key is out of its rate-limit budget (429); `retry_after` says for how long."""
+
+    def __init__(self, message: str, *, retry_after: float | None = None, **kwargs: Any) -> None:
+        super().__init__(message, **kwargs)
+        self.retry_after = retry_after
+
+
+class ServerError(APIError):
+    """The API failed on its side (5xx)."""
+
+
+class APIConnectionError(InstaViewError):
+    """No response arrived: the connection failed or broke."""
+
+    def __init__(self, message: str, *, request: httpx.Request | None = None) -> None:
+        super().__init__(message)
+        self.request = request
+
+
+class APITimeoutError(APIConnectionError):
+    """The request timed out before a response arrived."""
+
+
+class CircuitOpenError(InstaViewError):
+    """The request was not sent because the circuit breaker is open."""
+
+    def __init__(self, message: str, *, retry_in: float) -> None:
+        super().__init__(message)
+        self.retry_in = retry_in
+
+
+class ResponseDecodeError(InstaViewError):
+    """A successful (2xx) reply was not a valid envelope or did not match the model."""
+
+    def __init__(self, message: str, *, response: httpx.Response | None = None) -> None:
+        super().__init__(message)
+        self.response = response
+        self.status_code = response.status_code if response is not None else None

@@ -1,0 +1,63 @@
+"""Reading how long the server wants us to wait, in every form the API uses."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Mapping
+from email.utils import parsedate_to_datetime
+from typing import Any
+
+import httpx
+
+__all__ = ["body_retry_after", "header_retry_after", "reset_delay"]
+
+
+def _seconds(value: Any) -> float | None:
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, (int, float)):
+        return max(0.0, float(value))
+    if isinstance(value, str):
+        try:
+            return max(0.0, float(value))
+        except ValueError:
+            return None
+    return None
+
+
+def body_retry_after(body: Any) -> float | None:
+    """``retryAfter`` from the API's own 429 body or from an envelope's ``error.details``."""
+    if not isinstance(body, Mapping):
+        return None
+    if "retryAfter" in body:
+        return _seconds(body["retryAfter"])
+    error = body.get("error")
+    details = error.get("details") if isinstance(error, Mapping) else None
+    if isinstance(details, Mapping):
+        return _seconds(details.get("retryAfter"))
+    return None
+
+
+def header_retry_after(
+    headers: httpx.Headers, wall_clock: Callable[[], float] = time.time
+) -> float | None:
+    """The ``Retry-After`` header, in seconds or as an HTTP date."""
+    value = headers.get("retry-after")
+    if value is None:
+        return None
+    seconds = _seconds(value)
+    if seconds is not None:
+        return seconds
+    try:
+        when = parsedate_to_datetime(value)
+    except (TypeError, ValueError, IndexError):
+        return None
+    return max(0.0, when.timestamp() - wall_clock())
+
+
+def reset_delay(
+    headers: httpx.Headers, window: str, wall_clock: Callable[[], float] = time.time
+) -> float | None:
+    """Seconds until ``X-RateLimit-Reset-<window>`` (a Unix timestamp), if sent."""
+    value = _seconds(headers.get(f"x-ratelimit-reset-{window}"))
+    return None if value is None else max(0.0, value - wall_clock())

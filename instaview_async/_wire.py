@@ -1,0 +1,86 @@
+"""Turning keyword arguments into a camelCase JSON body."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import date
+from enum import Enum
+from typing import Any, Final, TypeVar
+from urllib.parse import quote
+
+import attrs
+
+from ._converter import converter, to_camel
+
+__all__ = ["NOT_GIVEN", "NotGiven", "body", "nested", "path_id", "plain"]
+
+T = TypeVar("T")
+
+
+class NotGiven:
+    """Marks an argument the caller left out, so that it is not sent (``None`` sends ``null``)."""
+
+    _instance: NotGiven | None = None
+
+    def __new__(cls) -> NotGiven:
+        if cls._instance is None:
+            cls._instance = super().__new__(cls)
+        return cls._instance
+
+    def __repr__(self) -> str:
+        return "NOT_GIVEN"
+
+    def __bool__(self) -> bool:
+        return False
+
+
+NOT_GIVEN: Final = NotGiven()
+
+
+def plain(value: Any) -> Any:
+    """Return a JSON-ready copy of a value: models, enums and dates become wire values."""
+    if value is None or isinstance(value, (str, int, float, bool)):
+        return value.value if isinstance(value, Enum) else value
+    if isinstance(value, Enum):
+        return value.value
+    if isinstance(value, date):
+        return value.isoformat()
+    if attrs.has(type(value)):
+        return converter.unstructure(value)
+    if isinstance(value, Mapping):
+        return {str(k): plain(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple, set, frozenset)):
+        return [plain(v) for v in value]
+    raise TypeError(f"cannot send a {type(value).__name__} as JSON")
+
+
+def nested(value: Any) -> Any:
+    """Encode a nested model given as an attrs instance or a mapping (snake or camel keys)."""
+    if isinstance(value, Mapping):
+        return {to_camel(str(k)): plain(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [nested(v) for v in value]
+    return plain(value)
+
+
+def body(*, drop_none: bool, **fields: Any) -> dict[str, Any]:
+    """Build a JSON body from snake_case fields, leaving out NOT_GIVEN (and None if asked)."""
+    out: dict[str, Any] = {}
+    for name, value in fields.items():
+        if value is NOT_GIVEN or (drop_none and value is None):
+            continue
+        out[to_camel(name)] = plain(value)
+    return out
+
+
+def path_id(name: str, value: object) -> str:
+    """Return an id safe to put in a URL path, or raise a ValidationError naming the argument."""
+    if not isinstance(value, str) or not value.strip():
+        from ._exceptions import ValidationError
+
+        raise ValidationError(
+            f"{name} must be a non-empty string, got {value!r}",
+            code="VALIDATION_ERROR",
+            details={"fields": {name: "must be a non-empty string"}},
+        )
+    return quote(value, safe="")

@@ -1,0 +1,73 @@
+"""The middleware chain: what a middleware is, the default order, and how the chain is folded."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable, Sequence
+from typing import Protocol
+
+import httpx
+
+from .auth import Auth
+from .circuit_breaker import CircuitBreaker
+from .idempotency import IdempotencyKey
+from .rate_limit import RateLimit
+from .retry import Retry
+
+__all__ = [
+    "Auth",
+    "CallNext",
+    "CircuitBreaker",
+    "IdempotencyKey",
+    "Middleware",
+    "RateLimit",
+    "Retry",
+    "compose",
+    "default_middleware",
+]
+
+CallNext = Callable[[httpx.Request], Awaitable[httpx.Response]]
+"""Sends a request through the rest of the chain and returns its response."""
+
+
+class Middleware(Protocol):
+    """Anything that takes a request and the rest of the chain, and returns a response."""
+
+    async def __call__(self, request: httpx.Request, call_next: CallNext) -> httpx.Response:
+        """Handle one attempt (or one logical call, for layers outside Retry)."""
+        ...
+
+
+def default_middleware(
+    *,
+    auth: Auth,
+    retry: Retry | None,
+    circuit_breaker: CircuitBreaker | None,
+    rate_limit: RateLimit | None,
+) -> tuple[Middleware, ...]:
+    """The SDK's own layers, outermost first. This is the one place the order is declared.
+
+    - ``Auth`` first, so user middlewares (outside it) never see the key.
+    - ``IdempotencyKey`` outside ``Retry``: every attempt of one POST carries the same key.
+    - ``Retry`` outside the breaker and the gate: each attempt is seen by the breaker and takes a
+      rate-limit slot of its own.
+    - ``CircuitBreaker`` outside ``RateLimit``: an open circuit fails at once instead of first
+      waiting for a slot.
+    - ``RateLimit`` innermost, next to the transport: it sees every real send and every 429.
+    """
+    layers: list[Middleware | None] = [auth, IdempotencyKey(), retry, circuit_breaker, rate_limit]
+    return tuple(layer for layer in layers if layer is not None)
+
+
+def compose(middlewares: Sequence[Middleware], send: CallNext) -> CallNext:
+    """Fold middlewares around ``send``, the first one outermost; done once per client."""
+    handler = send
+    for middleware in reversed(middlewares):
+        handler = _bind(middleware, handler)
+    return handler
+
+
+def _bind(middleware: Middleware, call_next: CallNext) -> CallNext:
+    def handler(request: httpx.Request) -> Awaitable[httpx.Response]:
+        return middleware(request, call_next)
+
+    return handler

@@ -1,0 +1,137 @@
+"""Failing fast while the API is down: closed -> open -> half-open -> closed."""
+
+from __future__ import annotations
+
+import enum
+import logging
+import time
+from collections.abc import Callable
+from typing import TYPE_CHECKING
+
+import httpx
+
+from .._exceptions import APIConnectionError, CircuitOpenError
+from .._policies import CircuitBreakerPolicy
+from .._stats import ClientStats
+
+if TYPE_CHECKING:
+    from . import CallNext
+
+__all__ = ["CircuitBreaker", "CircuitState"]
+
+logger = logging.getLogger("instaview_async")
+
+
+class CircuitState(str, enum.Enum):
+    """The breaker's state."""
+
+    CLOSED = "closed"
+    OPEN = "open"
+    HALF_OPEN = "half_open"
+
+
+class CircuitBreaker:
+    """Counts 5xx replies, connection errors and timeouts per attempt; 4xx and 429 never count.
+
+    After ``failure_threshold`` failures in a row it opens: calls raise CircuitOpenError without
+    being sent. After ``recovery_time`` it lets ``half_open_max_calls`` probes through; a
+    successful probe closes it, a failed one reopens it. One instance is shared by every task of a
+    client. All state changes happen between awaits, so no lock is needed on one event loop; a
+    verdict from a call that started under an earlier state (a generation ago) is ignored, so a
+    slow call from before a trip cannot close a circuit that was opened after it began.
+    """
+
+    __slots__ = (
+        "_clock",
+        "_failures",
+        "_generation",
+        "_opened_at",
+        "_probes",
+        "_state",
+        "_stats",
+        "policy",
+    )
+
+    def __init__(
+        self,
+        policy: CircuitBreakerPolicy,
+        *,
+        clock: Callable[[], float] = time.monotonic,
+        stats: ClientStats | None = None,
+    ) -> None:
+        self.policy = policy
+        self._clock = clock
+        self._stats = stats if stats is not None else ClientStats()
+        self._state = CircuitState.CLOSED
+        self._failures = 0
+        self._opened_at = 0.0
+        self._probes = 0
+        self._generation = 0
+
+    @property
+    def state(self) -> CircuitState:
+        """The current state (an open circuit whose recovery time passed reads as half-open)."""
+        if self._state is CircuitState.OPEN and self._retry_in() <= 0:
+            return CircuitState.HALF_OPEN
+        return self._state
+
+    async def __call__(self, request: httpx.Request, call_next: CallNext) -> httpx.Response:
+        """Send unless open; record the attempt's verdict."""
+        generation, probe = self._admit()
+        try:
+            response = await call_next(request)
+        except APIConnectionError:
+            self._record(generation, probe, failed=True)
+            raise
+        except BaseException:
+            # Cancelled, or a local error such as a rate-limit refusal: no verdict on the API.
+            if probe and generation == self._generation:
+                self._probes -= 1
+            raise
+        self._record(generation, probe, failed=response.status_code >= 500)
+        return response
+
+    def _retry_in(self) -> float:
+        return self._opened_at + self.policy.recovery_time - self._clock()
+
+    def _admit(self) -> tuple[int, bool]:
+        if self._state is CircuitState.OPEN:
+            retry_in = self._retry_in()
+            if retry_in > 0:
+                raise CircuitOpenError(
+                    f"circuit open after {self.policy.failure_threshold} failures in a row; "
+                    f"next probe in {retry_in:.1f}s",
+                    retry_in=retry_in,
+                )
+            self._move(CircuitState.HALF_OPEN)
+        if self._state is CircuitState.HALF_OPEN:
+            if self._probes >= self.policy.half_open_max_calls:
+                raise CircuitOpenError(
+                    "circuit half-open: a probe is already testing the API", retry_in=0.0
+                )
+            self._probes += 1
+            return self._generation, True
+        return self._generation, False
+
+    def _record(self, generation: int, probe: bool, *, failed: bool) -> None:
+        if generation != self._generation:
+            return
+        if probe:
+            self._probes -= 1
+            self._move(CircuitState.OPEN if failed else CircuitState.CLOSED)
+        elif failed:
+            self._failures += 1
+            if self._failures >= self.policy.failure_threshold:
+                self._move(CircuitState.OPEN)
+        else:
+            self._failures = 0
+
+    def _move(self, state: CircuitState) -> None:
+        if state is CircuitState.OPEN:
+            self._opened_at = self._clock()
+            self._stats.breaker_trips += 1
+            logger.warning("circuit breaker open for %.1fs", self.policy.recovery_time)
+        self._state = state
+        self._failures = 0
+        self._probes = 0
+        self._generation += 1

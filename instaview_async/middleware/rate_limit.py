@@ -1,0 +1,150 @@
+"""The shared rate-limit gate: every task of a client waits out a 429 once, together."""
+
+from __future__ import annotations
+
+import json
+import logging
+import time
+from collections.abc import Awaitable, Callable
+from typing import TYPE_CHECKING
+
+import anyio
+import httpx
+
+from .._error_mapping import retry_after_of
+from .._exceptions import RateLimitError
+from .._policies import RateLimitPolicy
+from .._stats import ClientStats
+
+if TYPE_CHECKING:
+    from . import CallNext
+
+__all__ = ["RateLimit"]
+
+logger = logging.getLogger("instaview_async")
+
+_WINDOWS = ("minute", "hour")
+_DEFAULT_WAIT = 1.0  # a 429 that names no wait at all
+
+
+class RateLimit:
+    """Closes a gate shared by all tasks when the key is out of budget, and resends after a 429.
+
+    A 429 closes the gate for ``retryAfter`` (body, then ``Retry-After``, then the reset
+    headers): tasks already waiting, and tasks arriving later, all sleep until it opens, instead
+    of each hammering the API. With ``pace`` the ``X-RateLimit-Remaining-*`` headers are used to
+    close the gate before the budget runs out, so a bulk job at full speed meets few 429s. A wait
+    longer than ``max_wait`` raises RateLimitError instead of sleeping.
+    """
+
+    __slots__ = (
+        "_blocked_until",
+        "_budget",
+        "_budget_reset",
+        "_clock",
+        "_in_flight",
+        "_sleep",
+        "_stats",
+        "_wall_clock",
+        "policy",
+    )
+
+    def __init__(
+        self,
+        policy: RateLimitPolicy,
+        *,
+        sleep: Callable[[float], Awaitable[None]] = anyio.sleep,
+        clock: Callable[[], float] = time.monotonic,
+        wall_clock: Callable[[], float] = time.time,
+        stats: ClientStats | None = None,
+    ) -> None:
+        self.policy = policy
+        self._sleep = sleep
+        self._clock = clock
+        self._wall_clock = wall_clock
+        self._stats = stats if stats is not None else ClientStats()
+        self._blocked_until = 0.0
+        self._budget: int | None = None
+        self._budget_reset = 0.0
+        self._in_flight = 0
+
+    @property
+    def wait_time(self) -> float:
+        """Seconds a request arriving now would wait before being sent."""
+        now = self._clock()
+        wait = self._blocked_until - now
+        if self._budget is not None and self._budget <= 0:
+            wait = max(wait, self._budget_reset - now)
+        return max(0.0, wait)
+
+    async def __call__(self, request: httpx.Request, call_next: CallNext) -> httpx.Response:
+        """Wait for the gate, send, and on a 429 close the gate and send again."""
+        retries = 0
+        while True:
+            await self._wait_turn(request)
+            self._in_flight += 1
+            try:
+                response = await call_next(request)
+            finally:
+                self._in_flight -= 1
+            if self.policy.pace:
+                self._observe(response.headers)
+            if response.status_code != 429:
+                return response
+            self._stats.rate_limited += 1
+            wait = self._close_gate(response)
+            if retries >= self.policy.max_retries or wait > self.policy.max_wait:
+                return response
+            retries += 1
+
+    async def _wait_turn(self, request: httpx.Request) -> None:
+        while (wait := self.wait_time) > 0:
+            if wait > self.policy.max_wait:
+                raise RateLimitError(
+                    f"rate limit: {request.method} {request.url.path} would wait {wait:.1f}s, "
+                    f"more than max_wait={self.policy.max_wait}s",
+                    code="RATE_LIMIT_EXCEEDED",
+                    retry_after=wait,
+                )
+            self._stats.rate_limit_waits += 1
+            self._stats.rate_limit_wait_seconds += wait
+            logger.debug("rate limit: waiting %.2fs before %s", wait, request.url.path)
+            await self._sleep(wait)
+        if self._budget is not None:
+            if self._budget <= 0:  # the window reset: the next response brings the new budget
+                self._budget = None
+            else:
+                self._budget -= 1
+
+    def _close_gate(self, response: httpx.Response) -> float:
+        try:
+            body = json.loads(response.content) if response.content else None
+        except (ValueError, UnicodeDecodeError):
+            body = None
+        wait = retry_after_of(response, body)
+        wait = _DEFAULT_WAIT if wait is None else wait
+        self._blocked_until = max(self._blocked_until, self._clock() + wait)
+        logger.info("rate limited (429): gate closed for %.1fs", wait)
+        return wait
+
+    def _observe(self, headers: httpx.Headers) -> None:
+        """Take the tightest window's remaining budget, less the requests still in flight."""
+        budget: int | None = None
+        reset_at = 0.0
+        for window in _WINDOWS:
+            remaining = headers.get(f"x-ratelimit-remaining-{window}")
+            reset = headers.get(f"x-ratelimit-reset-{window}")
+            if remaining is None or reset is None:
+                continue
+            try:
+                left, reset_ts = int(remaining), float(reset)
+            except ValueError:
+                continue
+            if budget is None or left < budget:
+                budget = left
+                reset_at = self._clock() + max(0.0, reset_ts - self._wall_clock())
+        if budget is None:
+            return
+        # Requests in flight may not have been counted by the server yet: assume they were not.
+        self._budget = budget - self._in_flight
+        self._budget_reset = reset_at

@@ -1,0 +1,1 @@
+"""Resource namespaces: one module per API resource, keyword arguments in, models out."""
