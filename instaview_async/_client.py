@@ -66,6 +66,8 @@ class AsyncClient:
 
     Use it as an async context manager, or call `aclose` when done. The API key comes from
     ``api_key`` or ``$INSTAVIEW_API_KEY`` and is never shown in a repr, log line or error.
+    ``http_client`` brings your own httpx client (left open for you to close); ``transport``
+    instead plugs an httpx transport into a client the SDK creates and closes.
     """
 
     def __init__(
@@ -80,6 +82,7 @@ class AsyncClient:
         rate_limit: RateLimitPolicy | None = RateLimitPolicy(),
         middleware: Sequence[Middleware] = (),
         http_client: httpx.AsyncClient | None = None,
+        transport: httpx.AsyncBaseTransport | None = None,
     ) -> None:
         key = api_key if api_key is not None else os.environ.get("INSTAVIEW_API_KEY", "")
         if not key or not key.strip():
@@ -88,7 +91,7 @@ class AsyncClient:
             )
         stats = ClientStats()
         self._shared = _Shared(
-            http_client=http_client or _default_http_client(),
+            http_client=http_client or _default_http_client(transport),
             owns_http_client=http_client is None,
             circuit_breaker=None
             if circuit_breaker is None
@@ -351,8 +354,9 @@ def _query_value(value: Any) -> Any:
     return value
 
 
-def _default_http_client() -> httpx.AsyncClient:
+def _default_http_client(transport: httpx.AsyncBaseTransport | None) -> httpx.AsyncClient:
     return httpx.AsyncClient(
+        transport=transport,
         headers={"User-Agent": _USER_AGENT},
         limits=httpx.Limits(max_connections=100, max_keepalive_connections=100),
         follow_redirects=False,

@@ -9,4 +9,3 @@ def test_every_exported_name_exists() -> None:
     """Every name in __all__ is importable from the package."""
     for name in instaview_async.__all__:
         assert hasattr(instaview_async, name), name
-
