@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping
+import time
+from collections.abc import Callable, Mapping
 from typing import Any
 
 import httpx
@@ -85,12 +86,14 @@ def error_from_body(response: httpx.Response, body: Any) -> exc.APIError:
     return cls(message, **kwargs)
 
 
-def retry_after_of(response: httpx.Response, body: Any) -> float | None:
+def retry_after_of(
+    response: httpx.Response, body: Any, wall_clock: Callable[[], float] = time.time
+) -> float | None:
     """Seconds to wait after a 429: the body's retryAfter, then Retry-After, then reset headers."""
     for value in (
         body_retry_after(body),
-        header_retry_after(response.headers),
-        reset_delay(response.headers, "minute"),
+        header_retry_after(response.headers, wall_clock),
+        reset_delay(response.headers, "minute", wall_clock),
     ):
         if value is not None:
             return value

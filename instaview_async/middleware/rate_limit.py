@@ -121,7 +121,7 @@ class RateLimit:
             body = json.loads(response.content) if response.content else None
         except (ValueError, UnicodeDecodeError):
             body = None
-        wait = retry_after_of(response, body)
+        wait = retry_after_of(response, body, self._wall_clock)
         wait = _DEFAULT_WAIT if wait is None else wait
         self._blocked_until = max(self._blocked_until, self._clock() + wait)
         logger.info("rate limited (429): gate closed for %.1fs", wait)

@@ -1,0 +1,174 @@
+"""CircuitBreaker: what counts as a failure, opening, half-open probes and recovery."""
+
+from __future__ import annotations
+
+import anyio
+import httpx
+import pytest
+
+import instaview_async as iv
+from instaview_async.middleware import CircuitBreaker
+from instaview_async.middleware.circuit_breaker import CircuitState
+from tests.helpers import FakeTime, Recorder
+
+pytestmark = pytest.mark.anyio
+
+REQUEST = httpx.Request("GET", "https://api.test/jobs")
+
+
+def _breaker(time: FakeTime, threshold: int = 3, probes: int = 1) -> CircuitBreaker:
+    policy = iv.CircuitBreakerPolicy(
+        failure_threshold=threshold, recovery_time=60.0, half_open_max_calls=probes
+    )
+    return CircuitBreaker(policy, clock=time.clock)
+
+
+async def _call(breaker: CircuitBreaker, recorder: Recorder) -> httpx.Response:
+    async def call_next(request: httpx.Request) -> httpx.Response:
+        return recorder(request)
+
+    return await breaker(REQUEST, call_next)
+
+
+async def _fail(breaker: CircuitBreaker, times: int, status: int = 503) -> None:
+    recorder = Recorder([httpx.Response(status)])
+    for _ in range(times):
+        await _call(breaker, recorder)
+
+
+async def test_opens_after_threshold_failures_and_fails_fast() -> None:
+    """After failure_threshold 5xx in a row, calls raise CircuitOpenError without being sent."""
+    time = FakeTime()
+    breaker = _breaker(time)
+    await _fail(breaker, 3)
+    recorder = Recorder([httpx.Response(200)])
+    with pytest.raises(iv.CircuitOpenError) as caught:
+        await _call(breaker, recorder)
+    assert recorder.requests == []
+    assert caught.value.retry_in == pytest.approx(60.0)
+    assert "60.0s" in str(caught.value)
+
+
+@pytest.mark.parametrize("status", [400, 401, 403, 404, 409, 429])
+async def test_client_errors_and_429_never_count(status: int) -> None:
+    """4xx replies, 429 included, say nothing about the API's health."""
+    breaker = _breaker(FakeTime())
+    await _fail(breaker, 10, status=status)
+    assert breaker.state is CircuitState.CLOSED
+
+
+async def test_connection_errors_count() -> None:
+    """Connection errors and timeouts count as failures."""
+    breaker = _breaker(FakeTime())
+    recorder = Recorder([iv.APITimeoutError("slow")])
+    for _ in range(3):
+        with pytest.raises(iv.APITimeoutError):
+            await _call(breaker, recorder)
+    assert breaker.state is CircuitState.OPEN
+
+
+async def test_a_success_resets_the_count() -> None:
+    """Failures must be consecutive: a success in between starts the count again."""
+    breaker = _breaker(FakeTime())
+    await _fail(breaker, 2)
+    await _call(breaker, Recorder([httpx.Response(200)]))
+    await _fail(breaker, 2)
+    assert breaker.state is CircuitState.CLOSED
+
+
+async def test_successful_probe_after_recovery_time_closes() -> None:
+    """After recovery_time one probe is let through; its success closes the circuit."""
+    time = FakeTime()
+    breaker = _breaker(time)
+    await _fail(breaker, 3)
+    time.now += 60.0
+    assert breaker.state is CircuitState.HALF_OPEN
+    response = await _call(breaker, Recorder([httpx.Response(200)]))
+    assert response.status_code == 200
+    assert breaker.state is CircuitState.CLOSED
+
+
+async def test_failed_probe_reopens() -> None:
+    """A failed probe opens the circuit again for a full recovery_time."""
+    time = FakeTime()
+    breaker = _breaker(time)
+    await _fail(breaker, 3)
+    time.now += 61.0
+    await _fail(breaker, 1)
+    assert breaker.state is CircuitState.OPEN
+    with pytest.raises(iv.CircuitOpenError) as caught:
+        await _call(breaker, Recorder([httpx.Response(200)]))
+    assert caught.value.retry_in == pytest.approx(60.0)
+
+
+async def test_half_open_admits_a_bounded_number_of_probes() -> None:
+    """While half_open_max_calls probes are in flight, other calls fail fast."""
+    time = FakeTime()
+    breaker = _breaker(time, probes=2)
+    await _fail(breaker, 3)
+    time.now += 60.0
+    release = anyio.Event()
+    sent = 0
+
+    async def slow(request: httpx.Request) -> httpx.Response:
+        nonlocal sent
+        sent += 1
+        await release.wait()
+        return httpx.Response(200)
+
+    outcomes: list[str] = []
+
+    async def call() -> None:
+        try:
+            await breaker(REQUEST, slow)
+            outcomes.append("ok")
+        except iv.CircuitOpenError:
+            outcomes.append("open")
+
+    async with anyio.create_task_group() as tg:
+        for _ in range(4):
+            tg.start_soon(call)
+        await anyio.wait_all_tasks_blocked()
+        release.set()
+    assert sent == 2
+    assert sorted(outcomes) == ["ok", "ok", "open", "open"]
+    assert breaker.state is CircuitState.CLOSED
+
+
+async def test_cancelled_probe_frees_its_slot() -> None:
+    """A probe cancelled mid-flight gives no verdict and lets the next probe through."""
+    time = FakeTime()
+    breaker = _breaker(time)
+    await _fail(breaker, 3)
+    time.now += 60.0
+
+    async def hang(request: httpx.Request) -> httpx.Response:
+        await anyio.sleep_forever()
+        raise AssertionError
+
+    with anyio.CancelScope() as scope:
+        async with anyio.create_task_group() as tg:
+            tg.start_soon(breaker, REQUEST, hang)
+            await anyio.wait_all_tasks_blocked()
+            scope.cancel()
+    response = await _call(breaker, Recorder([httpx.Response(200)]))
+    assert response.status_code == 200
+    assert breaker.state is CircuitState.CLOSED
+
+
+async def test_verdict_of_a_call_started_before_the_trip_is_ignored() -> None:
+    """A slow success that began before the circuit opened does not close it."""
+    time = FakeTime()
+    breaker = _breaker(time)
+    release = anyio.Event()
+
+    async def slow(request: httpx.Request) -> httpx.Response:
+        await release.wait()
+        return httpx.Response(200)
+
+    async with anyio.create_task_group() as tg:
+        tg.start_soon(breaker, REQUEST, slow)
+        await anyio.wait_all_tasks_blocked()
+        await _fail(breaker, 3)
+        release.set()
+    assert breaker.state is CircuitState.OPEN
