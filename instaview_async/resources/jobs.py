@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import AsyncIterable, Iterable, Mapping, Sequence
 from typing import Any
 
+from .._bulk import BulkImport
 from .._envelope import parse_json, structure, unwrap
 from .._error_mapping import error_from_response
 from .._pagination import AsyncPager
@@ -150,6 +151,22 @@ class Jobs(Resource):
         )
         return await self._client.request(
             "PATCH", f"/jobs/{path_id('job_id', job_id)}", Job, json=payload
+        )
+
+    def bulk_create(
+        self,
+        rows: Iterable[Mapping[str, Any] | Any] | AsyncIterable[Mapping[str, Any] | Any],
+        *,
+        concurrency: int = 16,
+        namespace: str = "jobs",
+    ) -> BulkImport[Job]:
+        """Create many jobs; yields one BulkResult per row (see `BulkImport`)."""
+
+        async def create(fields: dict[str, Any], key: str) -> Job:
+            return await self.create(**fields, idempotency_key=key)
+
+        return BulkImport(
+            rows, create=create, find_existing=None, concurrency=concurrency, namespace=namespace
         )
 
     async def delete(self, job_id: str) -> None:

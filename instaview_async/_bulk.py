@@ -1,0 +1,200 @@
+"""Bulk creation that accounts for every row: bounded concurrency and memory, no duplicates.
+
+Rows are read lazily, at most ``concurrency`` are in flight, and at most ``concurrency``
+finished results wait for the consumer, so memory does not grow with the number of rows. Each
+row gets an idempotency key derived from its position and content, so rerunning an interrupted
+import replays instead of writing again. Every row yields exactly one `BulkResult`, in
+completion order (``index`` says which row it was).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+from collections.abc import (
+    AsyncGenerator,
+    AsyncIterable,
+    Awaitable,
+    Callable,
+    Iterable,
+    Mapping,
+)
+from contextlib import aclosing
+from types import TracebackType
+from typing import Any, Generic, Literal, TypeVar
+
+import anyio
+import attrs
+from anyio.streams.memory import MemoryObjectSendStream
+
+from ._converter import converter
+from ._exceptions import ConflictError, InstaViewError, ValidationError
+
+__all__ = ["BulkImport", "BulkResult", "BulkStatus", "row_fields", "row_key"]
+
+T = TypeVar("T")
+BulkStatus = Literal["created", "existing", "failed"]
+Row = Mapping[str, Any] | Any
+Create = Callable[[dict[str, Any], str], Awaitable[T]]
+FindExisting = Callable[[ConflictError], Awaitable[T | None]]
+
+
+@attrs.frozen(kw_only=True)
+class BulkResult(Generic[T]):
+    """The outcome of one input row: created, already existing, or failed with its error."""
+
+    index: int
+    status: BulkStatus
+    value: T | None = None
+    error: Exception | None = None
+    idempotency_key: str | None = None
+
+    @property
+    def ok(self) -> bool:
+        """True when the row is on the server (created now or before)."""
+        return self.status != "failed"
+
+
+_CAMEL = re.compile(r"(?<!^)(?=[A-Z])")
+
+
+def row_fields(row: Row) -> dict[str, Any]:
+    """A row as snake_case keyword arguments: from a mapping (snake or camel keys) or a model."""
+    if attrs.has(type(row)):
+        row = converter.unstructure(row)
+    if not isinstance(row, Mapping):
+        raise ValidationError(
+            f"a row must be a mapping or a model, got {type(row).__name__}",
+            code="VALIDATION_ERROR",
+        )
+    return {_CAMEL.sub("_", str(k)).lower(): v for k, v in row.items() if v not in (None, "")}
+
+
+def row_key(namespace: str, index: int, fields: Mapping[str, Any]) -> str:
+    """A deterministic idempotency key for a row: the same import rerun gives the same keys."""
+    canonical = json.dumps(fields, sort_keys=True, default=str, separators=(",", ":"))
+    digest = hashlib.sha256(f"{namespace}\x00{index}\x00{canonical}".encode()).hexdigest()
+    return f"bulk-{digest[:40]}"
+
+
+class BulkImport(Generic[T]):
+    """An async iterator of `BulkResult`, one per input row; stop early with ``aclose``.
+
+    ``async for`` runs the import to the end. To stop early, use it as an async context manager
+    (or ``contextlib.aclosing``) so that rows in flight are cancelled cleanly.
+    """
+
+    def __init__(
+        self,
+        rows: Iterable[Row] | AsyncIterable[Row],
+        *,
+        create: Create[T],
+        find_existing: FindExisting[T] | None,
+        concurrency: int,
+        namespace: str,
+    ) -> None:
+        if concurrency < 1:
+            raise ValueError(f"concurrency must be >= 1, got {concurrency}")
+        self._rows = rows
+        self._create = create
+        self._find_existing = find_existing
+        self._concurrency = concurrency
+        self._namespace = namespace
+        self._scope: anyio.CancelScope | None = None
+        self._results = self._run()
+
+    def __aiter__(self) -> BulkImport[T]:
+        return self
+
+    async def __anext__(self) -> BulkResult[T]:
+        return await self._results.__anext__()
+
+    async def aclose(self) -> None:
+        """Stop early: rows in flight are cancelled; their idempotency keys make a rerun safe."""
+        if self._scope is not None:
+            # Cancel the workers from outside, then let the generator run to its natural end:
+            # throwing GeneratorExit into a task group would surface as an exception group.
+            self._scope.cancel()
+            async for _ in self._results:
+                pass
+        await self._results.aclose()
+
+    async def __aenter__(self) -> BulkImport[T]:
+        return self
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        await self.aclose()
+
+    async def _run(self) -> AsyncGenerator[BulkResult[T], None]:
+        send, receive = anyio.create_memory_object_stream[BulkResult[T]](self._concurrency)
+        async with anyio.create_task_group() as tg:
+            self._scope = tg.cancel_scope
+            tg.start_soon(self._feed, send)
+            async with receive:
+                async for result in receive:
+                    yield result
+
+    async def _feed(self, send: MemoryObjectSendStream[BulkResult[T]]) -> None:
+        slots = anyio.Semaphore(self._concurrency)
+        rows = _aiter(self._rows)
+        async with send, aclosing(rows), anyio.create_task_group() as workers:
+            index = 0
+            async for row in rows:
+                await slots.acquire()
+                workers.start_soon(self._work, index, row, send.clone(), slots)
+                index += 1
+
+    async def _work(
+        self,
+        index: int,
+        row: Row,
+        send: MemoryObjectSendStream[BulkResult[T]],
+        slots: anyio.Semaphore,
+    ) -> None:
+        async with send:
+            try:
+                await send.send(await self._one(index, row))
+            finally:
+                slots.release()  # after the send: a slow consumer holds back new rows
+
+    async def _one(self, index: int, row: Row) -> BulkResult[T]:
+        key: str | None = None
+        try:
+            fields = row_fields(row)
+            key = row_key(self._namespace, index, fields)
+            value = await self._create(fields, key)
+            return BulkResult(index=index, status="created", value=value, idempotency_key=key)
+        except ConflictError as conflict:
+            if self._find_existing is None:
+                return BulkResult(index=index, status="failed", error=conflict, idempotency_key=key)
+            return await self._existing(index, key, conflict)
+        except (InstaViewError, TypeError, ValueError) as error:
+            # TypeError: a row with a field the create call does not take, or a missing one.
+            return BulkResult(index=index, status="failed", error=error, idempotency_key=key)
+
+    async def _existing(
+        self, index: int, key: str | None, conflict: ConflictError
+    ) -> BulkResult[T]:
+        assert self._find_existing is not None
+        try:
+            value = await self._find_existing(conflict)
+        except InstaViewError:
+            value = None  # it exists; failing to fetch it does not make the row fail
+        return BulkResult(
+            index=index, status="existing", value=value, error=conflict, idempotency_key=key
+        )
+
+
+async def _aiter(rows: Iterable[Row] | AsyncIterable[Row]) -> AsyncGenerator[Row, None]:
+    if isinstance(rows, AsyncIterable):
+        async for row in rows:
+            yield row
+    else:
+        for row in rows:
+            yield row
