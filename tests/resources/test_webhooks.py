@@ -52,16 +52,24 @@ def _body(request: httpx.Request) -> Any:
     return json.loads(request.content)
 
 
-async def test_list_sends_no_paging_and_decodes_the_data_total_shape() -> None:
-    """list sends GET /webhooks without page/limit and returns the whole list as one page."""
-    reply = envelope({"data": [webhook_json(), webhook_json(id="w2")], "total": 2})
-    recorder = Recorder([reply])
+@pytest.mark.parametrize(
+    ("shape", "total"),
+    [
+        (lambda items: {"data": items, "total": 2}, 2),
+        (lambda items: {"items": items, "pagination": {"total": 2, "hasNextPage": True}}, 2),
+        (lambda items: items, None),
+    ],
+    ids=["data-total", "items-pagination", "bare-list"],
+)
+async def test_list_sends_no_paging_and_returns_one_page(shape: Any, total: int | None) -> None:
+    """list sends GET /webhooks without page/limit; any list shape is the whole list."""
+    recorder = Recorder([envelope(shape([webhook_json(), webhook_json(id="w2")]))])
     async with make_client(recorder) as client:
         page = await client.webhooks.list()
     sent = recorder.requests[0]
     assert (sent.method, sent.url.path, sent.url.query) == ("GET", "/webhooks", b"")
     assert [w.id for w in page.items] == [WEBHOOK_ID, "w2"]
-    assert (page.total, page.page, page.limit, page.has_next) == (2, 1, 2, False)
+    assert (page.total, page.page, page.limit, page.has_next) == (total, 1, 2, False)
 
 
 async def test_list_filters_by_company_and_iterates_once() -> None:
