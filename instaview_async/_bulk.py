@@ -31,13 +31,15 @@ from anyio.streams.memory import MemoryObjectSendStream
 from ._converter import converter
 from ._exceptions import ConflictError, InstaViewError, ValidationError
 
-__all__ = ["BulkImport", "BulkResult", "BulkStatus", "row_fields", "row_key"]
+__all__ = ["BulkImport", "BulkResult", "BulkStatus", "KeyFunction", "row_fields", "row_key"]
 
 T = TypeVar("T")
 BulkStatus = Literal["created", "existing", "failed"]
 Row = Mapping[str, Any] | Any
 Create = Callable[[dict[str, Any], str], Awaitable[T]]
 FindExisting = Callable[[ConflictError], Awaitable[T | None]]
+KeyFunction = Callable[[int, Mapping[str, Any]], str]
+"""Gives a row's idempotency key from its index and fields (default: `row_key`)."""
 
 
 @attrs.frozen(kw_only=True)
@@ -93,6 +95,7 @@ class BulkImport(Generic[T]):
         find_existing: FindExisting[T] | None,
         concurrency: int,
         namespace: str,
+        key: KeyFunction | None = None,
     ) -> None:
         if concurrency < 1:
             raise ValueError(f"concurrency must be >= 1, got {concurrency}")
@@ -101,6 +104,7 @@ class BulkImport(Generic[T]):
         self._find_existing = find_existing
         self._concurrency = concurrency
         self._namespace = namespace
+        self._key = key
         self._scope: anyio.CancelScope | None = None
         self._results = self._run()
 
@@ -167,7 +171,11 @@ class BulkImport(Generic[T]):
         key: str | None = None
         try:
             fields = row_fields(row)
-            key = row_key(self._namespace, index, fields)
+            key = (
+                row_key(self._namespace, index, fields)
+                if self._key is None
+                else self._key(index, fields)
+            )
             value = await self._create(fields, key)
             return BulkResult(index=index, status="created", value=value, idempotency_key=key)
         except ConflictError as conflict:

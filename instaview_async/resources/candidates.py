@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import AsyncIterable, Iterable, Mapping, Sequence
 from datetime import date
 from typing import Any
 
+from .._bulk import BulkImport, KeyFunction
+from .._exceptions import ConflictError
 from .._pagination import AsyncPager
 from .._wire import NOT_GIVEN, NotGiven, body, path_id
 from ..models.candidates import Candidate, CandidateStatus
@@ -111,6 +113,42 @@ class Candidates(Resource):
     async def delete(self, candidate_id: str) -> None:
         """Delete a candidate (kept for audit; no new interviews); NotFoundError if unknown."""
         await self._client.request("DELETE", _path(candidate_id), None)
+
+    def bulk_create(
+        self,
+        rows: Iterable[Mapping[str, Any] | Any] | AsyncIterable[Mapping[str, Any] | Any],
+        *,
+        job_id: str | None = None,
+        concurrency: int = 16,
+        namespace: str | None = None,
+        key: KeyFunction | None = None,
+    ) -> BulkImport[Candidate]:
+        """Create many candidates, each row yielding one BulkResult: created, existing or failed.
+
+        Rows are mappings (snake_case or camelCase keys, as ``create`` takes them) or models;
+        ``job_id`` assigns every row without jobs of its own to that job. A 409 on the email
+        for the job is reported as "existing" with the candidate already there. Keys default
+        to the row's position and content within ``namespace`` (default: per job), so a rerun
+        of the same rows creates nothing twice.
+        """
+
+        async def create(fields: dict[str, Any], idempotency_key: str) -> Candidate:
+            if job_id is not None and "job_ids" not in fields and "job_id" not in fields:
+                fields = {**fields, "job_ids": [job_id]}
+            return await self.create(**fields, idempotency_key=idempotency_key)
+
+        async def find_existing(conflict: ConflictError) -> Candidate | None:
+            existing_id = conflict.existing_resource_id
+            return None if existing_id is None else await self.get(existing_id)
+
+        return BulkImport(
+            rows,
+            create=create,
+            find_existing=find_existing,
+            concurrency=concurrency,
+            namespace=namespace or f"candidates:{job_id or '-'}",
+            key=key,
+        )
 
 
 def _path(candidate_id: str) -> str:

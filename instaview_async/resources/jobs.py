@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import AsyncIterable, Iterable, Mapping, Sequence
 from typing import Any
 
-from .._bulk import BulkImport
+from .._bulk import BulkImport, KeyFunction
 from .._envelope import parse_json, structure, unwrap
 from .._error_mapping import error_from_response
 from .._pagination import AsyncPager
@@ -159,6 +159,7 @@ class Jobs(Resource):
         *,
         concurrency: int = 16,
         namespace: str = "jobs",
+        key: KeyFunction | None = None,
     ) -> BulkImport[Job]:
         """Create many jobs; yields one BulkResult per row (see `BulkImport`)."""
 
@@ -166,7 +167,12 @@ class Jobs(Resource):
             return await self.create(**fields, idempotency_key=key)
 
         return BulkImport(
-            rows, create=create, find_existing=None, concurrency=concurrency, namespace=namespace
+            rows,
+            create=create,
+            find_existing=None,
+            concurrency=concurrency,
+            namespace=namespace,
+            key=key,
         )
 
     async def delete(self, job_id: str) -> None:

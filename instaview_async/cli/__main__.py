@@ -1,0 +1,7 @@
+"""``python -m instaview_async.cli``."""
+
+import sys
+
+from . import main
+
+sys.exit(main())
