@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
+from functools import partial
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -42,27 +43,24 @@ class Webhooks(Resource):
     def list(self, *, company_id: str | None = None) -> AsyncPager[WebhookConfig]:
         """List the key's webhooks (one page: the endpoint takes no paging parameters).
 
-        ``company_id`` keeps only that company's webhooks and drops the global ones. The docs
-        show ``{data, total}`` with no ``page``/``limit``, so none are sent (a strict server
-        could reject unknown query parameters) and the first page is the whole list.
+        ``company_id`` keeps only that company's webhooks and drops the global ones (it
+        defaults to the client's ``company_id``). The docs show ``{data, total}`` with no
+        ``page``/``limit``, so none are sent (a strict server could reject unknown query
+        parameters) and the first page is the whole list.
         """
 
-        async def fetch(number: int) -> Page[WebhookConfig]:
-            if number != 1:
-                return Page(
-                    items=(), total=None, page=number, limit=0, total_pages=1, has_next=False
-                )
-            request = self._client.build_request(
-                "GET", "/webhooks", params={"companyId": company_id}
-            )
-            response = await self._client.send(request)
-            if not response.is_success:
-                raise error_from_response(response)
-            data = unwrap(parse_json(response), response)
-            page = decode_page(data, WebhookConfig, response, page=1, limit=0)
-            return attrs.evolve(page, limit=len(page.items), total_pages=1, has_next=False)
+        return AsyncPager(partial(self._list_page, company_id))
 
-        return AsyncPager(fetch)
+    async def _list_page(self, company_id: str | None, number: int) -> Page[WebhookConfig]:
+        if number != 1:  # the whole list is page 1; later pages are empty, without a request
+            return Page(items=(), total=None, page=number, limit=0, total_pages=1, has_next=False)
+        request = self._client.build_request("GET", "/webhooks", params={"companyId": company_id})
+        response = await self._client.send(request)
+        if not response.is_success:
+            raise error_from_response(response)
+        data = unwrap(parse_json(response), response)
+        page = decode_page(data, WebhookConfig, response, page=1, limit=0)
+        return attrs.evolve(page, limit=len(page.items), total_pages=1, has_next=False)
 
     async def get(self, webhook_id: str) -> WebhookConfig:
         """Fetch one webhook; NotFoundError if unknown, PermissionDeniedError if not yours."""

@@ -72,14 +72,20 @@ async def test_list_sends_no_paging_and_returns_one_page(shape: Any, total: int 
     assert (page.total, page.page, page.limit, page.has_next) == (total, 1, 2, False)
 
 
-async def test_list_filters_by_company_and_iterates_once() -> None:
-    """list(company_id=) sends ?companyId= and async iteration makes exactly one request."""
+@pytest.mark.parametrize(
+    ("client_company", "company_id", "sent"),
+    [(None, "c-9", "c-9"), ("c-ats", None, "c-ats"), ("c-ats", "c-9", "c-9")],
+)
+async def test_list_filters_by_company_and_iterates_once(
+    client_company: str | None, company_id: str | None, sent: str
+) -> None:
+    """list sends ?companyId= (the argument over the client's) and iterates in one request."""
     recorder = Recorder([envelope({"data": [webhook_json()], "total": 1})])
-    async with make_client(recorder) as client:
-        configs = [w async for w in client.webhooks.list(company_id="c-9")]
+    async with make_client(recorder, company_id=client_company) as client:
+        configs = [w async for w in client.webhooks.list(company_id=company_id)]
     assert [w.id for w in configs] == [WEBHOOK_ID]
     assert len(recorder.requests) == 1
-    assert recorder.requests[0].url.params["companyId"] == "c-9"
+    assert recorder.requests[0].url.params["companyId"] == sent
 
 
 async def test_list_reports_an_api_error() -> None:
