@@ -99,8 +99,9 @@ class _Rich:
         self._console.print(message, markup=False, highlight=False)
 
 
-def make_progress(total: int | None, out: TextIO = sys.stderr) -> Progress:
-    """A rich bar if rich is installed and ``out`` is a terminal, else plain lines."""
+def make_progress(total: int | None, out: TextIO | None = None) -> Progress:
+    """A rich bar if rich is installed, else plain lines; on stderr unless ``out`` is given."""
+    out = sys.stderr if out is None else out
     try:
         import rich  # noqa: F401
     except ImportError:
@@ -108,8 +109,9 @@ def make_progress(total: int | None, out: TextIO = sys.stderr) -> Progress:
     return _Rich(total, out)
 
 
-def print_table(title: str, rows: list[tuple[str, Any]], out: TextIO = sys.stdout) -> None:
-    """Print a two-column account, with rich if available."""
+def print_table(title: str, rows: list[tuple[str, Any]], out: TextIO | None = None) -> None:
+    """Print a two-column account, with rich if available; on stdout unless ``out`` is given."""
+    out = sys.stdout if out is None else out
     try:
         from rich.console import Console
         from rich.table import Table

@@ -1,0 +1,144 @@
+"""Bulk import against the fake API: every row accounted for, nothing created twice."""
+
+from __future__ import annotations
+
+import io
+import json
+from collections import Counter
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import anyio
+import pytest
+
+import instaview_async as iv
+from instaview_async.cli._journal import Journal
+from instaview_async.cli._progress import make_progress
+from instaview_async.cli._rows import read_rows
+from instaview_async.cli._runner import run_import
+from instaview_async.testing import FakeInstaView, Faults
+
+pytestmark = pytest.mark.anyio
+
+FAST = iv.RetryPolicy(max_attempts=8, base_delay=0.0005, max_delay=0.002)
+NO_BREAKER = None  # 20% faults would trip it; the breaker has its own tests
+
+
+def _client(fake: FakeInstaView, key: str) -> iv.AsyncClient:
+    return fake.client(api_key=key, retry=FAST, circuit_breaker=NO_BREAKER)
+
+
+def _on_job(fake: FakeInstaView, job_id: str) -> list[dict[str, Any]]:
+    return [dict(c) for c in fake.candidates.values() if job_id in (c.get("jobIds") or [])]
+
+
+async def test_300_rows_under_faults_give_one_result_each_and_no_duplicates() -> None:
+    """300 rows with 20% faults, existing emails and invalid rows: one result per row, no dupes."""
+    fake = FakeInstaView(faults=Faults(error_rate=0.15, drop_after_commit_rate=0.05, seed=11))
+    key = fake.create_api_key()
+    async with _client(fake, key) as client:
+        job = await client.jobs.create(title="Bulk job", description="Bulk import test")
+        for i in range(10):
+            await client.candidates.create(
+                first_name="Old", last_name=f"N{i}", email=f"old{i}@x.test", job_ids=[job.id]
+            )
+        rows: list[dict[str, Any]] = []
+        for i in range(300):
+            if i % 30 == 0:
+                rows.append(
+                    {"first_name": "Old", "last_name": "Again", "email": f"old{i // 30}@x.test"}
+                )
+            elif i % 25 == 1:
+                rows.append({"first_name": "No", "last_name": "Contact"})
+            else:
+                rows.append({"firstName": "New", "lastName": f"P{i}", "email": f"new{i}@x.test"})
+        results = [r async for r in client.candidates.bulk_create(rows, job_id=job.id)]
+
+    assert sorted(r.index for r in results) == list(range(300))
+    by_status = Counter(r.status for r in results)
+    invalid = sum(1 for i in range(300) if i % 25 == 1 and i % 30 != 0)
+    assert by_status["existing"] == 10
+    assert by_status["failed"] == invalid
+    assert by_status["created"] == 300 - 10 - invalid
+    for result in results:
+        if result.status == "existing":
+            assert result.value is not None
+            assert result.value.email is not None and result.value.email.startswith("old")
+        if result.status == "failed":
+            assert isinstance(result.error, iv.ValidationError)
+    emails = Counter(c["email"] for c in _on_job(fake, job.id))
+    assert len(emails) == 10 + by_status["created"]
+    assert max(emails.values()) == 1
+
+
+def _write_phone_rows(path: Path, count: int) -> None:
+    # Phone-only rows: no email, so only idempotency keys can prevent duplicates.
+    with path.open("w") as handle:
+        for i in range(count):
+            handle.write(
+                json.dumps({"firstName": "Ph", "lastName": f"R{i}", "phoneNumber": f"+4219{i:08d}"})
+            )
+            handle.write("\n")
+
+
+async def _import(
+    fake: FakeInstaView,
+    key: str,
+    job_id: str,
+    path: Path,
+    journal: Path,
+    stop_after: int | None = None,
+) -> Any:
+    async with _client(fake, key) as client:
+        with Journal(journal) as book, make_progress(None, io.StringIO()) as progress:
+            rows = read_rows(path)
+            if stop_after is None:
+                return await run_import(
+                    client, rows, job_id=job_id, concurrency=8, journal=book, progress=progress
+                )
+            with anyio.CancelScope() as scope:
+                await run_import(
+                    client,
+                    _cancel_after(rows, stop_after, scope),
+                    job_id=job_id,
+                    concurrency=8,
+                    journal=book,
+                    progress=progress,
+                )
+            return None
+
+
+def _cancel_after(rows: Iterator[Any], count: int, scope: anyio.CancelScope) -> Iterator[Any]:
+    for n, row in enumerate(rows):
+        if n == count:
+            scope.cancel()  # the process "dies" with rows in flight
+        yield row
+
+
+@pytest.mark.parametrize("keep_journal", [True, False], ids=["journal", "keys-only"])
+async def test_interrupted_import_rerun_creates_nothing_twice(
+    tmp_path: Path, keep_journal: bool
+) -> None:
+    """Killed midway with writes in flight and rerun (journal or not): each row exists once."""
+    fake = FakeInstaView(faults=Faults(drop_after_commit_rate=0.1, seed=5))
+    key = fake.create_api_key()
+    async with _client(fake, key) as client:
+        job = await client.jobs.create(title="Resume job", description="Interrupted import")
+    source, journal = tmp_path / "rows.jsonl", tmp_path / "journal.jsonl"
+    _write_phone_rows(source, 120)
+
+    await _import(fake, key, job.id, source, journal, stop_after=60)
+    first_pass = len(_on_job(fake, job.id))
+    assert 0 < first_pass < 120
+    if not keep_journal:
+        journal.unlink(missing_ok=True)
+    tally = await _import(fake, key, job.id, source, journal)
+
+    phones = Counter(c["phoneNumber"] for c in _on_job(fake, job.id))
+    assert len(phones) == 120
+    assert max(phones.values()) == 1
+    assert tally.total == 120
+    assert tally.failed == 0
+    if keep_journal:
+        assert tally.skipped > 0
