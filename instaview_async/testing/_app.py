@@ -1,0 +1,270 @@
+"""The fake API as a pure ASGI app: faults, rate limit, auth, idempotency, routing, envelope.
+
+Every request takes the same path (``FakeApp.handle``): draw the injected faults; wait the
+added latency; then, under the store's lock, count it against the key's rate limit,
+authenticate it, replay or refuse a repeated ``Idempotency-Key``, route it, check scopes and
+the company, and run the handler. Injected 5xx and malformed replies happen before all of this,
+like a gateway in front of the API, so they use no rate-limit budget and write nothing.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Awaitable, Callable, MutableMapping
+from typing import Any
+from urllib.parse import parse_qsl
+
+import anyio
+import attrs
+
+from ._auth import ApiKey, KeyRing, request_company
+from ._context import Config, Context
+from ._faults import FaultInjector, FaultPlan
+from ._http import JSON_TYPE, Problem, Reply, envelope, error_envelope, json_bytes
+from ._idempotency import IdempotencyStore, Stored, fingerprint
+from ._ratelimit import RateLimiter, number, too_many_body
+from ._records import RecordedRequest
+from ._routing import Router, normalize
+from ._state import Store
+from ._validation import invalid
+
+__all__ = ["ConnectionDropped", "FakeApp", "Incoming", "Outgoing"]
+
+Scope = MutableMapping[str, Any]
+Message = MutableMapping[str, Any]
+Receive = Callable[[], Awaitable[Message]]
+Send = Callable[[Message], Awaitable[None]]
+
+_SERVER_CODES = {
+    500: ("INTERNAL_SERVER_ERROR", "Internal server error"),
+    502: ("BAD_GATEWAY", "Bad gateway"),
+    503: ("SERVICE_UNAVAILABLE", "Service temporarily unavailable"),
+    504: ("GATEWAY_TIMEOUT", "Gateway timeout"),
+}
+_HTML_502 = (
+    b"<html>\r\n<head><title>502 Bad Gateway</title></head>\r\n<body>\r\n"
+    b"<center><h1>502 Bad Gateway</h1></center>\r\n<hr><center>nginx</center>\r\n"
+    b"</body>\r\n</html>\r\n"
+)
+
+
+class ConnectionDropped(Exception):
+    """Raised by the app after a write was committed, when its response must be lost."""
+
+
+@attrs.frozen
+class Incoming:
+    """A request as read from ASGI: header names lower-case, query as a flat mapping."""
+
+    method: str
+    path: str
+    query: dict[str, str]
+    headers: dict[str, str]
+    body: bytes
+
+
+@attrs.define
+class Outgoing:
+    """A response about to be sent (or dropped)."""
+
+    status: int
+    body: bytes = b""
+    content_type: str | None = JSON_TYPE
+    headers: dict[str, str] = attrs.field(factory=dict)
+    drop: bool = False
+    replayed: bool = False
+
+    def header_list(self) -> list[tuple[bytes, bytes]]:
+        """The ASGI header list."""
+        headers = dict(self.headers)
+        if self.content_type is not None:
+            headers["content-type"] = self.content_type
+        headers["content-length"] = str(len(self.body))
+        return [(k.lower().encode(), v.encode()) for k, v in headers.items()]
+
+
+@attrs.define(eq=False)
+class FakeApp:
+    """The ASGI app of a FakeInstaView; its state lives on the fake, shared with every server."""
+
+    store: Store
+    keys: KeyRing
+    limiter: RateLimiter
+    idempotency: IdempotencyStore
+    faults: FaultInjector
+    router: Router
+    config: Config
+    clock: Callable[[], float]
+    requests: list[RecordedRequest]
+    _serial: int = 0
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        """Serve one ASGI connection scope (``http``; ``lifespan`` is acknowledged)."""
+        if scope["type"] == "lifespan":
+            await _lifespan(receive, send)
+            return
+        if scope["type"] != "http":
+            return
+        incoming = await _read(scope, receive)
+        outgoing = await self.handle(incoming)
+        if outgoing.drop:
+            raise ConnectionDropped(f"{incoming.method} {incoming.path}: response dropped")
+        await send(
+            {
+                "type": "http.response.start",
+                "status": outgoing.status,
+                "headers": outgoing.header_list(),
+            }
+        )
+        await send({"type": "http.response.body", "body": outgoing.body})
+
+    async def handle(self, incoming: Incoming) -> Outgoing:
+        """Answer one request (faults, latency, then the API itself) and record it."""
+        with self.store.lock:
+            plan = self.faults.draw(incoming.method)
+        if self.faults.faults.latency > 0:
+            await anyio.sleep(self.faults.faults.latency)
+        with self.store.lock:
+            self._serial += 1
+            request_id = f"req-{self._serial:06d}-{self.store.new_hex(4)}"
+            outgoing = _fault_reply(plan) if plan.kind else self._process(incoming)
+            outgoing.drop = plan.drop
+            outgoing.headers["x-request-id"] = request_id
+            self.requests.append(_record(incoming, outgoing, request_id, plan))
+        return outgoing
+
+    def _process(self, incoming: Incoming) -> Outgoing:
+        now = self.clock()
+        token = incoming.headers.get("authorization", "")
+        limit_headers, refused = self.limiter.hit(token, now)
+        if refused is not None:
+            body = too_many_body(refused)
+            limit_headers["Retry-After"] = number(refused.retry_after)
+            return Outgoing(429, json_bytes(body), headers=limit_headers)
+        outgoing = self._authorized(incoming, now)
+        outgoing.headers.update(limit_headers)
+        return outgoing
+
+    def _authorized(self, incoming: Incoming, now: float) -> Outgoing:
+        try:
+            key = self.keys.authenticate(incoming.headers.get("authorization"))
+        except Problem as problem:
+            return _problem_reply(problem, now)
+        idem = incoming.headers.get("idempotency-key") if incoming.method != "GET" else None
+        if not idem:
+            return self._dispatch(incoming, key, now)
+        path = normalize(incoming.path)
+        print_ = fingerprint(incoming.method, path, incoming.query, incoming.body)
+        try:
+            stored = self.idempotency.lookup(key.id, idem, print_)
+        except Problem as problem:
+            return _problem_reply(problem, now)
+        if stored is not None:
+            headers = {"Idempotent-Replayed": "true"}
+            return Outgoing(stored.status, stored.body, stored.content_type, headers, replayed=True)
+        outgoing = self._dispatch(incoming, key, now)
+        stored = Stored(print_, outgoing.status, outgoing.body, outgoing.content_type)
+        self.idempotency.save(key.id, idem, stored)
+        return outgoing
+
+    def _dispatch(self, incoming: Incoming, key: ApiKey, now: float) -> Outgoing:
+        self.store.begin()
+        try:
+            route, params = self.router.match(incoming.method, normalize(incoming.path))
+            ctx = Context(
+                store=self.store,
+                keys=self.keys,
+                config=self.config,
+                key=key,
+                query=incoming.query,
+                params=params,
+                body=_parse_body(incoming.body),
+                now=now,
+            )
+            ctx.require(*route.scopes)
+            if route.company:
+                ctx.company_id = request_company(key, incoming.query)
+            reply = route.handler(ctx)
+        except Problem as problem:
+            self.store.rollback()  # e.g. an inline candidate of a refused interview
+            return _problem_reply(problem, now)
+        return _success_reply(reply, now)
+
+
+def _parse_body(body: bytes) -> Any:
+    if not body.strip():
+        return None
+    try:
+        return json.loads(body)
+    except ValueError as exc:
+        raise invalid({"body": f"Unexpected token in JSON: {exc}"}) from None
+
+
+def _success_reply(reply: Reply, now: float) -> Outgoing:
+    if reply.status == 204:
+        return Outgoing(204, content_type=None)
+    return Outgoing(reply.status, json_bytes(envelope(reply.data, now)))
+
+
+def _problem_reply(problem: Problem, now: float) -> Outgoing:
+    return Outgoing(problem.status, json_bytes(error_envelope(problem, now)))
+
+
+def _fault_reply(plan: FaultPlan) -> Outgoing:
+    code, message = _SERVER_CODES.get(plan.status, ("SERVER_ERROR", "Server error"))
+    if plan.kind == "malformed":
+        if plan.html:
+            return Outgoing(502, _HTML_502, "text/html")
+        full = json_bytes({"success": False, "data": None, "error": {"code": code}})
+        return Outgoing(plan.status, full[: len(full) // 2])
+    return Outgoing(plan.status, json_bytes(error_envelope(Problem(plan.status, code, message), 0)))
+
+
+def _record(
+    incoming: Incoming, outgoing: Outgoing, request_id: str, plan: FaultPlan
+) -> RecordedRequest:
+    try:
+        body = json.loads(incoming.body) if incoming.body.strip() else None
+    except ValueError:
+        body = None
+    return RecordedRequest(
+        method=incoming.method,
+        path=incoming.path,
+        query=dict(incoming.query),
+        headers=dict(incoming.headers),
+        json=body,
+        status=None if outgoing.drop else outgoing.status,
+        request_id=request_id,
+        fault=plan.name,
+        replayed=outgoing.replayed,
+    )
+
+
+async def _read(scope: Scope, receive: Receive) -> Incoming:
+    chunks = []
+    while True:
+        message = await receive()
+        if message["type"] != "http.request":
+            break
+        chunks.append(message.get("body", b""))
+        if not message.get("more_body", False):
+            break
+    raw_query = scope.get("query_string", b"").decode("latin-1")
+    headers = {k.decode("latin-1").lower(): v.decode("latin-1") for k, v in scope["headers"]}
+    return Incoming(
+        method=scope["method"].upper(),
+        path=scope["path"],
+        query=dict(parse_qsl(raw_query, keep_blank_values=True)),
+        headers=headers,
+        body=b"".join(chunks),
+    )
+
+
+async def _lifespan(receive: Receive, send: Send) -> None:
+    while True:
+        message = await receive()
+        if message["type"] == "lifespan.startup":
+            await send({"type": "lifespan.startup.complete"})
+        elif message["type"] == "lifespan.shutdown":
+            await send({"type": "lifespan.shutdown.complete"})
+            return

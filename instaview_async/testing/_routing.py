@@ -1,0 +1,67 @@
+"""Routes: method and path pattern to handler, its scopes, and whether it acts for a company.
+
+Paths are accepted with no prefix, ``/v1`` or ``/v1/public`` (the docs show all three), and
+``/companies`` is the same as ``/company``.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+
+import attrs
+
+from ._context import Handler
+from ._http import Problem
+
+__all__ = ["Route", "Router", "normalize"]
+
+_PREFIXES = ("/v1/public", "/v1")
+
+
+@attrs.frozen
+class Route:
+    """One endpoint: ``pattern`` like ``/jobs/{id}``; ``company`` routes resolve ``companyId``."""
+
+    method: str
+    pattern: str
+    handler: Handler
+    scopes: tuple[str, ...] = ()
+    company: bool = True
+
+
+def normalize(path: str) -> str:
+    """The path without API prefix or trailing slash, with ``/companies`` as ``/company``."""
+    for prefix in _PREFIXES:
+        if path == prefix or path.startswith(prefix + "/"):
+            path = path[len(prefix) :]
+            break
+    path = path.rstrip("/") or "/"
+    if path == "/companies" or path.startswith("/companies/"):
+        path = "/company" + path[len("/companies") :]
+    return path
+
+
+class Router:
+    """Finds the route for a method and a normalized path."""
+
+    def __init__(self, routes: Iterable[Route]) -> None:
+        self._routes = [(route, _compile(route.pattern)) for route in routes]
+
+    def match(self, method: str, path: str) -> tuple[Route, dict[str, str]]:
+        """The route and its path parameters, or the NestJS-style 404 for an unknown path."""
+        allowed = False
+        for route, regex in self._routes:
+            found = regex.match(path)
+            if found is None:
+                continue
+            if route.method == method:
+                return route, found.groupdict()
+            allowed = True
+        status = 405 if allowed else 404
+        raise Problem(status, "ROUTE_NOT_FOUND", f"Cannot {method} {path}")
+
+
+def _compile(pattern: str) -> re.Pattern[str]:
+    regex = re.sub(r"\{(\w+)\}", r"(?P<\1>[^/]+)", pattern)
+    return re.compile(f"^{regex}$")
