@@ -1,5 +1,6 @@
 """instaview-async: the asyncio-native Python SDK for the InstaView recruiting API."""
 
+from ._bulk import BulkImport, BulkResult
 from ._client import DEFAULT_BASE_URL, AsyncClient
 from ._details import (
     ApiKeySuspendedDetails,
@@ -36,6 +37,9 @@ from ._stats import ClientStats
 from ._version import __version__
 from ._wire import NOT_GIVEN, NotGiven
 from .middleware import CallNext, Middleware, default_middleware
+from .models.webhooks import WebhookEventType
+from .resources.sourcing import SourcingTimeoutError
+from .webhooks import WebhookPayloadError
 
 __all__ = [
     "DEFAULT_BASE_URL",
@@ -49,6 +53,8 @@ __all__ = [
     "AuthenticationError",
     "BillingLimitDetails",
     "BillingLimitError",
+    "BulkImport",
+    "BulkResult",
     "CallNext",
     "CircuitBreakerPolicy",
     "CircuitOpenError",
@@ -74,8 +80,11 @@ __all__ = [
     "ResponseDecodeError",
     "RetryPolicy",
     "ServerError",
+    "SourcingTimeoutError",
     "ValidationError",
     "ValidationErrorDetails",
+    "WebhookEventType",
+    "WebhookPayloadError",
     "__version__",
     "default_middleware",
 ]

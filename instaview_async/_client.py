@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import os
 from collections.abc import Mapping, Sequence
+from datetime import date, datetime
+from enum import Enum
 from functools import cached_property
 from types import TracebackType
 from typing import TYPE_CHECKING, Any, TypeVar
@@ -348,9 +350,12 @@ class _Namespace:
 
 
 def _query_value(value: Any) -> Any:
-    value = getattr(value, "value", value)  # enums
+    if isinstance(value, Enum):
+        value = value.value
     if isinstance(value, bool):
         return "true" if value else "false"
+    if isinstance(value, (date, datetime)):
+        return value.isoformat()
     return value
 
 

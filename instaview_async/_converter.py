@@ -7,6 +7,7 @@ did not match (`describe_failure`). Users never touch either.
 
 from __future__ import annotations
 
+import re
 import types
 import typing
 from collections.abc import Callable, Mapping
@@ -80,12 +81,17 @@ def _open_enum_hook(tp: Any) -> Callable[[Any, Any], Any]:
     def structure(value: Any, _: Any) -> Any:
         if value is None and optional:
             return None
-        if isinstance(value, str):
-            return members.get(value, value)
         member = members.get(value)
-        if member is None:
-            raise ValueError(f"{value!r} is not a valid {enum.__name__}")
-        return member
+        if member is not None:
+            return member
+        try:  # the slow path consults the enum's own `_missing_` (other spellings, numbers)
+            return enum(value)
+        except ValueError:
+            if isinstance(value, str):
+                return value  # forward compatible: a value this SDK does not know yet
+            if isinstance(value, int) and not isinstance(value, bool):
+                return str(value)  # a new numeric code, kept in the field's str form
+            raise
 
     return structure
 
@@ -185,12 +191,22 @@ _configure(converter)
 _configure(_detailed)
 
 
+_WIRE_PATH = re.compile(r"\.([a-z0-9]+(?:_[a-z0-9]+)+)")
+
+
+def _camel_segment(match: re.Match[str]) -> str:
+    return "." + to_camel(match.group(1))
+
+
 def describe_failure(data: Any, cl: Any) -> str:
     """Re-run a failed structuring with paths on, and say which JSON paths did not match."""
     try:
         _detailed.structure(data, cl)
     except Exception as exc:  # any cattrs/ValueError/TypeError: we only want its text
         if isinstance(exc, cattrs.BaseValidationError):
-            return "; ".join(cattrs.transform_error(exc, path="$"))
+            messages = cattrs.transform_error(exc, path="$")
+            return "; ".join(
+                _WIRE_PATH.sub(lambda m: "." + to_camel(m.group(1)), msg) for msg in messages
+            )
         return f"{type(exc).__name__}: {exc}"
     return "the data did not match the expected model"

@@ -76,11 +76,12 @@ def body(*, drop_none: bool, **fields: Any) -> dict[str, Any]:
 def path_id(name: str, value: object) -> str:
     """Return an id safe to put in a URL path, or raise a ValidationError naming the argument."""
     if not isinstance(value, str) or not value.strip():
+        from ._details import ValidationErrorDetails
         from ._exceptions import ValidationError
 
         raise ValidationError(
             f"{name} must be a non-empty string, got {value!r}",
             code="VALIDATION_ERROR",
-            details={"fields": {name: "must be a non-empty string"}},
+            details=ValidationErrorDetails(fields={name: "must be a non-empty string"}),
         )
     return quote(value, safe="")

@@ -229,7 +229,7 @@ async def test_2xx_with_wrong_shape_names_the_field() -> None:
     """A 200 whose data does not match the model names the mismatched path."""
     error = await _raise_for(envelope({"id": "j1", "createdAt": "not a date"}))
     assert isinstance(error, iv.ResponseDecodeError)
-    assert "created_at" in str(error)
+    assert "createdAt" in str(error)
     assert "Job" in str(error)
 
 

@@ -8,14 +8,12 @@ users see; it decodes all three spellings, and a name it does not know stays a p
 
 from __future__ import annotations
 
-import types
 from collections.abc import Mapping
 from datetime import datetime
-from typing import Any, Union, get_args, get_origin
+from typing import Any
 
 import attrs
 
-from .._converter import _detailed, converter
 from ._base import WireEnum
 
 __all__ = [
@@ -88,24 +86,6 @@ _BY_NUMBER = {
     5: WebhookEventType.INTERVIEW_STARTED,
 }
 _NUMBERS = {member: number for number, member in _BY_NUMBER.items()}
-
-
-def _is_event_union(tp: Any) -> bool:
-    if get_origin(tp) not in (Union, types.UnionType):
-        return False
-    return set(get_args(tp)) - {type(None)} == {WebhookEventType, str}
-
-
-def _structure_event(value: Any, tp: Any) -> WebhookEventType | str | None:
-    if value is None and type(None) in get_args(tp):
-        return None
-    return WebhookEventType.parse(value)
-
-
-# The package converter's hook for ``Enum | str`` fields looks values up in the enum's value map
-# and so never reaches `_missing_`; this hook sends ``WebhookEventType | str`` fields through it.
-for _conv in (converter, _detailed):
-    _conv.register_structure_hook_func(_is_event_union, _structure_event)
 
 
 @attrs.frozen(kw_only=True)
