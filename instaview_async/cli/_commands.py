@@ -32,12 +32,13 @@ async def demo(rows: int, concurrency: int, seed: int, fault_rate: float) -> int
     from ..testing import FakeInstaView, Faults
 
     fake = FakeInstaView(
-        requests_per_minute=120,
-        minute_seconds=2.0,  # a 2-second "minute": the demo meets 429s yet ends quickly
+        requests_per_minute=150,
+        minute_seconds=1.0,  # a 1-second "minute": the demo meets 429s yet ends quickly
         faults=Faults(
             error_rate=fault_rate * 0.7,
             drop_after_commit_rate=fault_rate * 0.2,
             malformed_rate=fault_rate * 0.1,
+            latency=0.02,  # a network's worth of delay, so requests overlap as they do for real
             seed=seed,
         ),
     )
@@ -54,8 +55,8 @@ async def demo(rows: int, concurrency: int, seed: int, fault_rate: float) -> int
         generated = list(_demo_rows(rows, existing, seed))
         print(f"importing {rows} candidates into the embedded fake API (job {job.id})")
         async with anyio.create_task_group() as tg:
-            # Another worker on the same key that does not pace itself: it spends budget
-            # behind our back, so the import meets real 429s and must wait them out.
+            # Another worker on the same key, which does not pace itself: it spends budget
+            # behind the import's back and meets the 429s that pacing spares the import.
             neighbour = fake.client(
                 api_key=key,
                 retry=None,
@@ -76,7 +77,13 @@ async def demo(rows: int, concurrency: int, seed: int, fault_rate: float) -> int
         stats = client.stats
     duplicates = _duplicates(fake.candidates.values(), job.id)
     _print_account("instaview demo", tally, stats, rows)
-    print_table("server check", [("duplicate candidates on server", duplicates)])
+    print_table(
+        "the API's side",
+        [
+            ("429s sent to an unpaced neighbour", neighbour.stats.rate_limited),
+            ("duplicate candidates on server", duplicates),
+        ],
+    )
     ok = tally.total == rows and duplicates == 0
     print("every row accounted for, no duplicates" if ok else "FAILED: rows lost or duplicated")
     return 0 if ok else 1
@@ -90,9 +97,9 @@ async def _noisy_neighbour(client: AsyncClient, job_id: str) -> None:
     async with client:
         while True:  # bursts of 20 at once, twice a second
             async with anyio.create_task_group() as tg:
-                for _ in range(20):
+                for _ in range(30):
                     tg.start_soon(one)
-            await anyio.sleep(0.5)
+            await anyio.sleep(0.3)
 
 
 def _demo_rows(count: int, existing: list[str], seed: int) -> Iterator[SourceRow | BadRow]:
