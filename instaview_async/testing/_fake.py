@@ -15,10 +15,12 @@ from ._idempotency import IdempotencyStore
 from ._ratelimit import RateLimiter, Window
 from ._records import RecordedRequest
 from ._routing import Router
-from ._state import ResourceView, Store
+from ._state import ResourceView, Row, Store, Table
 from ._transport import FakeTransport
 from .resources import ROUTES
 from .resources.companies import new_company
+from .resources.interviews import complete_interview, start_call
+from .resources.webhooks import open_circuit
 
 if TYPE_CHECKING:
     from .._client import AsyncClient
@@ -128,6 +130,31 @@ class FakeInstaView:
     def company_of(self, key: str) -> str | None:
         """The company a regular key belongs to (None for an ATS key)."""
         return self._keys.by_secret[key].company_id
+
+    # -- moving state on, as the real API would by itself -------------------------------------
+
+    def start_call(self, interview_id: str) -> str:
+        """Put a PHONE interview's scheduled call attempt IN_PROGRESS; return the attempt id."""
+        with self._store.lock:
+            return start_call(self._row("interviews", interview_id), self._clock())
+
+    def complete_interview(self, interview_id: str, *, overall_rating: int = 80) -> None:
+        """Finish an interview as if the call happened: COMPLETED, with an analysis and PDF."""
+        with self._store.lock:
+            row = self._row("interviews", interview_id)
+            complete_interview(self._store, row, self._clock(), overall_rating)
+
+    def open_webhook_circuit(self, webhook_id: str) -> None:
+        """Trip a webhook's circuit breaker as if its deliveries kept failing."""
+        with self._store.lock:
+            open_circuit(self._row("webhooks", webhook_id), self._clock())
+
+    def _row(self, table_name: str, row_id: str) -> Row:
+        table: Table = getattr(self._store, table_name)
+        row = table.get(row_id)
+        if row is None:
+            raise KeyError(f"no {table_name} row {row_id!r} in the fake")
+        return row
 
     # -- connecting -----------------------------------------------------------------------------
 

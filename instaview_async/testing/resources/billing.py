@@ -36,7 +36,7 @@ def _usage(ctx: Context, company_id: str, start: float, end: float) -> dict[str,
         for r in ctx.store.interviews.rows.values()
         if r.company_id == company_id
         and r.internal.get("billable")
-        and start <= r.internal["created"] < end
+        and start <= r.internal["created"] <= end
     ]
     done = [r for r in billable if r.data["status"] == "COMPLETED"]
     minutes = float(sum(r.data.get("durationMinutes") or 0 for r in done))

@@ -14,6 +14,8 @@ from .phone_numbers import new_phone_number
 
 __all__ = ["ROUTES", "new_company"]
 
+_GUIDE_FIELDS = ("website", "industry", "size", "location", "settings")
+
 
 def _fields() -> tuple[Field, ...]:
     return (
@@ -21,7 +23,17 @@ def _fields() -> tuple[Field, ...]:
         Field("description", "string", string(1, 1000)),
         Field("metadata", "object", metadata()),
         Field("ownerEmail", "string (email)", lambda v: string(0, 254)(v) or email()(v)),
+        # The companies guide's older shape; accepted because the docs show both.
+        Field("website", "string", string(0, 2048)),
+        Field("industry", "string", string(0, 255)),
+        Field("size", "string", string(0, 50)),
+        Field("location", "object", _object),
+        Field("settings", "object", _object),
     )
+
+
+def _object(value: Any) -> str | None:
+    return None if isinstance(value, dict) else "must be an object"
 
 
 def new_company(
@@ -35,6 +47,7 @@ def new_company(
         "description": body.get("description"),
         "ownerEmail": body.get("ownerEmail"),
         "metadata": body.get("metadata") or {},
+        **{k: v for k, v in body.items() if k in _GUIDE_FIELDS},
         **timestamps(now),
     }
     row = store.companies.add(Row(cid, cid, data))

@@ -19,7 +19,7 @@ def new_phone_number(store: Store, now: float, company_id: str) -> Row:
         "id": pid,
         "number": f"+42120000{serial:04d}",
         "companyId": company_id,
-        "capabilities": ["OUTBOUND"],
+        "capabilities": "OUTBOUND",  # "outbound/inbound/both": one value, not a list
         "custom": False,
         "provider": "TWILIO",
         "status": "AVAILABLE",
