@@ -1,0 +1,1 @@
+"""Runnable examples of instaview-async in FastAPI, aiohttp, anyio and trio programs."""

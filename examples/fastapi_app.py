@@ -1,0 +1,165 @@
+"""FastAPI: one AsyncClient for the app's lifetime, handed to routes through a dependency.
+
+The client is created in the lifespan and closed when the app stops, so every request shares
+one connection pool, one rate-limit gate and one circuit breaker. Run it against the real API::
+
+    pip install "instaview-async" fastapi uvicorn
+    INSTAVIEW_API_KEY=sk_live_... uvicorn examples.fastapi_app:app
+
+Tests build the app with ``create_app(client_factory=lambda: fake.client(api_key=key))``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Callable
+from contextlib import asynccontextmanager
+from typing import Annotated, TypedDict
+
+from fastapi import Depends, FastAPI, HTTPException, Request, status
+from fastapi.responses import JSONResponse
+from pydantic import BaseModel
+
+from instaview_async import (
+    AsyncClient,
+    InstaViewError,
+    NotFoundError,
+    RateLimitError,
+    ValidationError,
+)
+from instaview_async.models import Candidate, Job
+
+ClientFactory = Callable[[], AsyncClient]
+
+
+class State(TypedDict):
+    """What the lifespan hands to every request (``request.state``)."""
+
+    instaview: AsyncClient
+
+
+def get_instaview(request: Request) -> AsyncClient:
+    """The dependency: the app's shared client."""
+    client: AsyncClient = request.state.instaview
+    return client
+
+
+InstaView = Annotated[AsyncClient, Depends(get_instaview)]
+
+
+class JobOut(BaseModel):
+    """A job as this app shows it."""
+
+    id: str
+    title: str | None
+    status: str | None
+
+    @classmethod
+    def of(cls, job: Job) -> JobOut:
+        """Copy the fields this app needs from the SDK's model."""
+        return cls(id=job.id, title=job.title, status=_text(job.status))
+
+
+class CandidateIn(BaseModel):
+    """The body of ``POST /jobs/{job_id}/candidates``."""
+
+    first_name: str
+    last_name: str
+    email: str | None = None
+    phone_number: str | None = None
+
+
+class CandidateOut(BaseModel):
+    """A candidate as this app shows it."""
+
+    id: str
+    first_name: str | None
+    last_name: str | None
+    email: str | None
+    job_ids: list[str]
+
+    @classmethod
+    def of(cls, candidate: Candidate) -> CandidateOut:
+        """Copy the fields this app needs from the SDK's model."""
+        return cls(
+            id=candidate.id,
+            first_name=candidate.first_name,
+            last_name=candidate.last_name,
+            email=candidate.email,
+            job_ids=list(candidate.job_ids),
+        )
+
+
+def create_app(client_factory: ClientFactory = AsyncClient) -> FastAPI:
+    """Build the app; ``client_factory`` makes the client (default: key from the environment)."""
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[State]:
+        async with client_factory() as client:
+            yield {"instaview": client}
+
+    app = FastAPI(title="InstaView example", lifespan=lifespan)
+    app.add_exception_handler(InstaViewError, _instaview_error)
+    app.add_api_route("/jobs", list_jobs, methods=["GET"])
+    app.add_api_route("/jobs/{job_id}", get_job, methods=["GET"])
+    app.add_api_route(
+        "/jobs/{job_id}/candidates",
+        add_candidate,
+        methods=["POST"],
+        status_code=status.HTTP_201_CREATED,
+    )
+    return app
+
+
+async def list_jobs(client: InstaView, page: int = 1, limit: int = 20) -> list[JobOut]:
+    """One page of the company's jobs."""
+    jobs = await client.jobs.list(page=page, limit=limit)
+    return [JobOut.of(job) for job in jobs.items]
+
+
+async def get_job(job_id: str, client: InstaView) -> JobOut:
+    """One job, or 404."""
+    try:
+        job = await client.jobs.get(job_id)
+    except NotFoundError:
+        raise HTTPException(status.HTTP_404_NOT_FOUND, f"no job {job_id}") from None
+    return JobOut.of(job)
+
+
+async def add_candidate(job_id: str, body: CandidateIn, client: InstaView) -> CandidateOut:
+    """Create a candidate for a job."""
+    candidate = await client.candidates.create(
+        first_name=body.first_name,
+        last_name=body.last_name,
+        email=body.email,
+        phone_number=body.phone_number,
+        job_ids=[job_id],
+    )
+    return CandidateOut.of(candidate)
+
+
+async def _instaview_error(request: Request, exc: Exception) -> JSONResponse:
+    """Turn SDK errors the route did not handle into HTTP answers for this app's callers."""
+    if isinstance(exc, ValidationError):
+        fields = dict(exc.field_errors)
+        return JSONResponse({"detail": exc.message, "fields": fields}, status_code=422)
+    if isinstance(exc, NotFoundError):
+        return JSONResponse({"detail": exc.message}, status_code=404)
+    if isinstance(exc, RateLimitError):
+        retry_after = str(int(exc.retry_after or 1))
+        return JSONResponse(
+            {"detail": "busy, try again"}, status_code=503, headers={"Retry-After": retry_after}
+        )
+    return JSONResponse({"detail": "upstream InstaView API failed"}, status_code=502)
+
+
+def _text(value: object) -> str | None:
+    return None if value is None else str(getattr(value, "value", value))
+
+
+app = create_app()
+"""The app ``uvicorn examples.fastapi_app:app`` serves; its client is made at startup."""
+
+if __name__ == "__main__":
+    import uvicorn
+
+    uvicorn.run(app)

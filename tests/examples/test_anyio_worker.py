@@ -1,0 +1,99 @@
+"""examples/anyio_worker.py against the fake: draining, failures, and graceful shutdown."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import anyio
+import httpx
+import pytest
+
+from examples.anyio_worker import Row, Summary, Worker, main
+from instaview_async import CallNext, ValidationError
+from tests.examples.conftest import FakeSetup
+
+pytestmark = pytest.mark.anyio
+
+
+def _row(n: int, **extra: Any) -> dict[str, Any]:
+    return {
+        "first_name": f"Ada{n}",
+        "last_name": "Lovelace",
+        "email": f"ada{n}@example.com",
+    } | extra
+
+
+class HangOnPost:
+    """A middleware that never answers a POST, to stand for a slow API."""
+
+    async def __call__(self, request: httpx.Request, call_next: CallNext) -> httpx.Response:
+        if request.method == "POST":
+            await anyio.sleep_forever()
+        return await call_next(request)
+
+
+async def test_drains_the_queue_and_accounts_for_every_row(setup: FakeSetup) -> None:
+    """Every row ends up created or failed; a closed queue ends the run without stopping."""
+    rows = [_row(n) for n in range(9)]
+    rows.insert(4, {"first_name": "No", "last_name": "Contact"})
+    send, receive = anyio.create_memory_object_stream[Row](len(rows))
+    async with send:
+        for row in rows:
+            await send.send(row)
+    async with setup.client() as client, receive:
+        summary = await Worker(client, job_id=setup.job_id, concurrency=3).run(receive)
+    assert sorted(summary.created) == [n for n in range(10) if n != 4]
+    assert list(summary.failed) == [4]
+    assert isinstance(summary.failed[4], ValidationError)
+    assert (summary.unfinished, summary.stopped) == (set(), False)
+    assert set(summary.created.values()) <= set(setup.fake.candidates)
+
+
+async def test_stop_takes_no_new_rows_and_returns(setup: FakeSetup) -> None:
+    """After stop(), idle tasks stop waiting and rows sent later stay on the queue."""
+    send, receive = anyio.create_memory_object_stream[Row](10)
+    async with setup.client() as client, send, receive:
+        worker = Worker(client, job_id=setup.job_id, concurrency=2)
+        result: list[Summary] = []
+        async with anyio.create_task_group() as tg:
+
+            async def run() -> None:
+                result.append(await worker.run(receive))
+
+            tg.start_soon(run)
+            for n in range(3):
+                await send.send(_row(n))
+            await anyio.wait_all_tasks_blocked()
+            worker.stop()
+        await send.send(_row(99))
+        assert receive.statistics().current_buffer_used == 1
+    assert sorted(result[0].created) == [0, 1, 2]
+    assert result[0].stopped
+
+
+async def test_rows_in_flight_past_the_grace_period_are_unfinished(setup: FakeSetup) -> None:
+    """stop() with grace=0 cancels rows still being sent and reports them as unfinished."""
+    send, receive = anyio.create_memory_object_stream[Row](10)
+    client = setup.fake.client(api_key=setup.key, middleware=[HangOnPost()])
+    async with client, send, receive:
+        worker = Worker(client, job_id=setup.job_id, concurrency=2, grace=0.0)
+        async with anyio.create_task_group() as tg:
+            tg.start_soon(worker.run, receive)
+            for n in range(3):
+                await send.send(_row(n))
+            await anyio.wait_all_tasks_blocked()
+            worker.stop()
+        assert receive.statistics().current_buffer_used == 1  # row 2 was never taken
+    assert worker.summary.unfinished == {0, 1}
+    assert worker.summary.created == {}
+
+
+async def test_main_feeds_a_jsonl_file(setup: FakeSetup, tmp_path: Path) -> None:
+    """main() reads a JSON lines file, creates every candidate and ends when the file does."""
+    path = tmp_path / "candidates.jsonl"
+    path.write_text("".join(json.dumps(_row(n)) + "\n" for n in range(5)))
+    summary = await main(setup.job_id, str(path), client_factory=setup.client)
+    assert len(summary.created) == 5
+    assert (summary.failed, summary.unfinished, summary.stopped) == ({}, set(), False)
