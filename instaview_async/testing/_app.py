@@ -79,7 +79,8 @@ class Outgoing:
         headers = dict(self.headers)
         if self.content_type is not None:
             headers["content-type"] = self.content_type
-        headers["content-length"] = str(len(self.body))
+        if self.status != 204:  # a 204 has no body and no Content-Length (RFC 9110)
+            headers["content-length"] = str(len(self.body))
         return [(k.lower().encode(), v.encode()) for k, v in headers.items()]
 
 
@@ -231,13 +232,22 @@ def _record(
         method=incoming.method,
         path=incoming.path,
         query=dict(incoming.query),
-        headers=dict(incoming.headers),
+        headers=_masked(incoming.headers),
         json=body,
         status=None if outgoing.drop else outgoing.status,
         request_id=request_id,
         fault=plan.name,
         replayed=outgoing.replayed,
     )
+
+
+def _masked(headers: dict[str, str]) -> dict[str, str]:
+    """The headers with the bearer key shortened, so a record's repr shows no whole key."""
+    out = dict(headers)
+    auth = out.get("authorization")
+    if auth and len(auth) > 24:
+        out["authorization"] = f"{auth[:15]}...{auth[-4:]}"
+    return out
 
 
 async def _read(scope: Scope, receive: Receive) -> Incoming:

@@ -3,13 +3,23 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping
 from datetime import datetime, timezone
 from typing import Any
 
 import attrs
 
-__all__ = ["JSON_TYPE", "Problem", "Reply", "envelope", "error_envelope", "iso", "json_bytes"]
+__all__ = [
+    "JSON_TYPE",
+    "Problem",
+    "Reply",
+    "access_denied",
+    "envelope",
+    "error_envelope",
+    "invalid_state",
+    "iso",
+    "json_bytes",
+    "not_found",
+]
 
 JSON_TYPE = "application/json; charset=utf-8"
 
@@ -80,8 +90,3 @@ def invalid_state(current: str, action: str, reason: str, status: int = 409) -> 
         reason,
         {"currentState": current, "attemptedAction": action, "reason": reason},
     )
-
-
-def as_mapping(value: Any) -> Mapping[str, Any]:
-    """``value`` if it is a JSON object, else an empty mapping."""
-    return value if isinstance(value, Mapping) else {}

@@ -14,10 +14,11 @@ __all__ = ["RecordedRequest"]
 class RecordedRequest:
     """One request as the fake saw it, and what became of it.
 
-    ``headers`` have lower-case names. ``status`` is what the fake answered, or ``None`` when
-    the response was dropped after the write (``fault == "drop_after_commit"``). ``fault`` names
-    the injected fault (``"error"``, ``"malformed"``, ``"drop_after_commit"``) or is ``None``;
-    ``replayed`` is true when an Idempotency-Key replayed an earlier response.
+    ``headers`` have lower-case names; the bearer key is shortened (``Bearer sk_test...abcd``).
+    ``status`` is what the fake answered, or ``None`` when the response was dropped after the
+    write. ``fault`` names the injected fault: ``"error"``, ``"malformed"``,
+    ``"drop_after_commit"`` or ``None``. ``replayed`` is true when an Idempotency-Key replayed
+    an earlier response.
     """
 
     method: str
