@@ -87,3 +87,16 @@ async def test_every_response_carries_a_request_id(fake: FakeInstaView) -> None:
             await client.jobs.get("00000000-0000-4000-8000-000000000000")
     assert caught.value.request_id == fake.requests[-1].request_id
     assert caught.value.request_id is not None
+
+
+@pytest.mark.parametrize(
+    ("params", "field"), [({"limit": "101"}, "limit"), ({"page": "0"}, "page")]
+)
+async def test_paging_parameters_are_bounded(
+    fake: FakeInstaView, params: dict[str, str], field: str
+) -> None:
+    """limit is 1-100 and page at least 1, as the docs say; others are VALIDATION_ERROR."""
+    async with raw(fake, fake.create_api_key()) as http:
+        response = await http.get("/jobs", params=params)
+    assert response.status_code == 400
+    assert set(response.json()["error"]["details"]["fields"]) == {field}

@@ -24,14 +24,14 @@ _NAMES = ("Ada Novak", "Ben Horvath", "Cleo Kral", "Dan Varga", "Eva Toth", "Fil
 _ROLES = ("Backend Engineer", "Data Engineer", "Platform Engineer", "Site Reliability Engineer")
 
 
-def _run_fields(limit_max: int, default_limit: int) -> tuple[Field, ...]:
-    del default_limit
+def _run_fields() -> tuple[Field, ...]:
+    """The body of ``POST /sourcing`` and ``POST /sourcing/preview`` (``limit`` 1-100)."""
     return (
         Field("title", "string", string(1, 200), required=True),
         Field("jobDescription", "string", string(0, 10000)),
         Field("location", "string", string(0, 200)),
         Field("query", "string", string(0, 500)),
-        Field("limit", "integer", integer(1, limit_max)),
+        Field("limit", "integer", integer(1, 100)),
         Field("webhookId", "string (UUID)", uuid()),
     )
 
@@ -178,7 +178,7 @@ def _results(row: Row) -> Reply:
 
 def start_sourcing(ctx: Context) -> Reply:
     """``POST /sourcing``: 202 with ``req_...``."""
-    body = check_body(ctx.json(), _run_fields(100, 10))
+    body = check_body(ctx.json(), _run_fields())
     _check_webhook(ctx, body.get("webhookId"), "sourcing")
     return _ack(_start(ctx, "sourcing", "req_", body, body.get("limit") or 10))
 
@@ -208,7 +208,7 @@ def sourcing_results(ctx: Context) -> Reply:
 
 def start_preview(ctx: Context) -> Reply:
     """``POST /sourcing/preview``: 202 with ``req_prev_...``; ``limit`` 1-100, default 20."""
-    body = check_body(ctx.json(), _run_fields(100, 20))
+    body = check_body(ctx.json(), _run_fields())
     _check_webhook(ctx, body.get("webhookId"), "sourcing")
     return _ack(_start(ctx, "preview", "req_prev_", body, body.get("limit") or 20))
 
