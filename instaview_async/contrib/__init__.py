@@ -1,0 +1,4 @@
+"""Optional integrations, each in its own module with its own extra; none is imported here.
+
+- `instaview_async.contrib.otel`: OpenTelemetry tracing (extra ``otel``).
+"""
