@@ -128,7 +128,7 @@ class FakeApp:
         with self.store.lock:
             self._serial += 1
             request_id = f"req-{self._serial:06d}-{self.store.new_hex(4)}"
-            outgoing = _fault_reply(plan) if plan.kind else self._process(incoming)
+            outgoing = _fault_reply(plan, self.clock()) if plan.kind else self._process(incoming)
             outgoing.drop = plan.drop
             outgoing.headers["x-request-id"] = request_id
             self.requests.append(_record(incoming, outgoing, request_id, plan))
@@ -211,14 +211,16 @@ def _problem_reply(problem: Problem, now: float) -> Outgoing:
     return Outgoing(problem.status, json_bytes(error_envelope(problem, now)))
 
 
-def _fault_reply(plan: FaultPlan) -> Outgoing:
+def _fault_reply(plan: FaultPlan, now: float) -> Outgoing:
     code, message = _SERVER_CODES.get(plan.status, ("SERVER_ERROR", "Server error"))
     if plan.kind == "malformed":
         if plan.html:
             return Outgoing(502, _HTML_502, "text/html")
         full = json_bytes({"success": False, "data": None, "error": {"code": code}})
         return Outgoing(plan.status, full[: len(full) // 2])
-    return Outgoing(plan.status, json_bytes(error_envelope(Problem(plan.status, code, message), 0)))
+    return Outgoing(
+        plan.status, json_bytes(error_envelope(Problem(plan.status, code, message), now))
+    )
 
 
 def _record(
