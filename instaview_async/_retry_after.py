@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import time
 from collections.abc import Callable, Mapping
 from email.utils import parsedate_to_datetime
@@ -13,16 +14,19 @@ __all__ = ["body_retry_after", "header_retry_after", "reset_delay"]
 
 
 def _seconds(value: Any) -> float | None:
-    if isinstance(value, bool):
+    """A number of seconds (at least 0) from a JSON number or header text; None if not one.
+
+    Infinity, NaN and integers too large for a float are not a wait the client can honour:
+    they are ignored like any other unreadable value, instead of raising OverflowError or
+    closing the rate-limit gate for ever.
+    """
+    if isinstance(value, bool) or not isinstance(value, (int, float, str)):
         return None
-    if isinstance(value, (int, float)):
-        return max(0.0, float(value))
-    if isinstance(value, str):
-        try:
-            return max(0.0, float(value))
-        except ValueError:
-            return None
-    return None
+    try:
+        seconds = float(value)
+    except (ValueError, OverflowError):
+        return None
+    return max(0.0, seconds) if math.isfinite(seconds) else None
 
 
 def body_retry_after(body: Any) -> float | None:
