@@ -1,0 +1,71 @@
+"""Measuring candidates side by side: interleaved rounds, per-round ratios, medians."""
+
+from __future__ import annotations
+
+import statistics
+import time
+from collections.abc import Awaitable, Callable, Mapping, Sequence
+
+import attrs
+
+__all__ = ["Row", "interleave_async", "interleave_sync", "median_ratio", "time_calls"]
+
+
+@attrs.frozen(kw_only=True)
+class Row:
+    """One printed line: what was measured against what, the ratio and the target."""
+
+    measure: str
+    subject: str
+    baseline: str
+    ratio: float | None
+    target: str = ""
+    met: bool | None = None
+    note: str = ""
+
+
+Samples = dict[str, list[float]]
+
+
+async def interleave_async(
+    candidates: Mapping[str, Callable[[], Awaitable[float]]], rounds: int
+) -> Samples:
+    """Run each candidate once per round, rotating who goes first; return each one's samples.
+
+    A candidate is a coroutine function that runs a fixed amount of work and returns a rate
+    (operations per second) or a time, whatever the row compares.
+    """
+    names = list(candidates)
+    samples: Samples = {name: [] for name in names}
+    for r in range(rounds):
+        shift = r % len(names)
+        for name in names[shift:] + names[:shift]:
+            samples[name].append(await candidates[name]())
+    return samples
+
+
+def interleave_sync(candidates: Mapping[str, Callable[[], float]], rounds: int) -> Samples:
+    """Like `interleave_async`, for plain functions."""
+    names = list(candidates)
+    samples: Samples = {name: [] for name in names}
+    for r in range(rounds):
+        shift = r % len(names)
+        for name in names[shift:] + names[:shift]:
+            samples[name].append(candidates[name]())
+    return samples
+
+
+def median_ratio(samples: Samples, subject: str, baseline: str) -> float:
+    """The median over rounds of ``subject / baseline``: each round's pair ran back to back."""
+    pairs: Sequence[tuple[float, float]] = list(
+        zip(samples[subject], samples[baseline], strict=True)
+    )
+    return statistics.median(s / b for s, b in pairs)
+
+
+def time_calls(fn: Callable[[], object], number: int) -> float:
+    """Seconds per call of ``fn`` over ``number`` calls."""
+    started = time.perf_counter()
+    for _ in range(number):
+        fn()
+    return (time.perf_counter() - started) / number
