@@ -102,8 +102,8 @@ class Worker:
         self.summary.unfinished.add(number)
         try:
             candidate = await self._client.candidates.create(
-                first_name=row["first_name"],
-                last_name=row["last_name"],
+                first_name=str(row.get("first_name", "")),
+                last_name=str(row.get("last_name", "")),
                 email=row.get("email"),
                 phone_number=row.get("phone_number"),
                 job_ids=[self._job_id],

@@ -23,7 +23,7 @@ class FakeSetup:
 
 
 @pytest.fixture
-async def setup() -> FakeSetup:
+async def fake_api() -> FakeSetup:
     """A fresh fake with a key and one open job."""
     fake = FakeInstaView()
     key = fake.create_api_key()

@@ -27,29 +27,29 @@ def _asyncio_only(anyio_backend: str) -> None:
 
 
 @asynccontextmanager
-async def running(setup: FakeSetup) -> AsyncIterator[TestClient[web.Request, web.Application]]:
+async def running(fake_api: FakeSetup) -> AsyncIterator[TestClient[web.Request, web.Application]]:
     """The app served on a local port by aiohttp's TestServer, and a client for it."""
-    async with TestClient(TestServer(create_app(client_factory=setup.client))) as http:
+    async with TestClient(TestServer(create_app(client_factory=fake_api.client))) as http:
         yield http
 
 
-async def test_lists_jobs_through_the_shared_client(setup: FakeSetup) -> None:
+async def test_lists_jobs_through_the_shared_client(fake_api: FakeSetup) -> None:
     """GET /jobs answers with the job that exists on the fake."""
-    async with running(setup) as http:
+    async with running(fake_api) as http:
         response = await http.get("/jobs")
         assert response.status == 200
-        assert [job["id"] for job in await response.json()] == [setup.job_id]
+        assert [job["id"] for job in await response.json()] == [fake_api.job_id]
 
 
-async def test_creates_a_candidate_for_a_job(setup: FakeSetup) -> None:
+async def test_creates_a_candidate_for_a_job(fake_api: FakeSetup) -> None:
     """POST /jobs/{id}/candidates creates the candidate on the fake, assigned to the job."""
     body = {"first_name": "Ada", "last_name": "Lovelace", "email": "ada@example.com"}
-    async with running(setup) as http:
-        response = await http.post(f"/jobs/{setup.job_id}/candidates", json=body)
+    async with running(fake_api) as http:
+        response = await http.post(f"/jobs/{fake_api.job_id}/candidates", json=body)
         assert response.status == 201
         created = await response.json()
-    assert created["job_ids"] == [setup.job_id]
-    assert created["id"] in setup.fake.candidates
+    assert created["job_ids"] == [fake_api.job_id]
+    assert created["id"] in fake_api.fake.candidates
 
 
 @pytest.mark.parametrize(
@@ -60,20 +60,20 @@ async def test_creates_a_candidate_for_a_job(setup: FakeSetup) -> None:
     ],
 )
 async def test_sdk_errors_become_http_answers(
-    setup: FakeSetup, method: str, path: str, body: object, status: int
+    fake_api: FakeSetup, method: str, path: str, body: object, status: int
 ) -> None:
     """NotFoundError becomes 404 and a ValidationError 422, through the app's middleware."""
-    async with running(setup) as http:
-        response = await http.request(method, path.format(job=setup.job_id), json=body)
+    async with running(fake_api) as http:
+        response = await http.request(method, path.format(job=fake_api.job_id), json=body)
         assert response.status == status
 
 
-async def test_cleanup_context_closes_the_client(setup: FakeSetup) -> None:
+async def test_cleanup_context_closes_the_client(fake_api: FakeSetup) -> None:
     """The cleanup context makes one client at startup and closes it at shutdown."""
     made: list[AsyncClient] = []
 
     def factory() -> AsyncClient:
-        made.append(setup.client())
+        made.append(fake_api.client())
         return made[-1]
 
     async with TestClient(TestServer(create_app(client_factory=factory))) as http:

@@ -34,28 +34,28 @@ class HangOnPost:
         return await call_next(request)
 
 
-async def test_drains_the_queue_and_accounts_for_every_row(setup: FakeSetup) -> None:
+async def test_drains_the_queue_and_accounts_for_every_row(fake_api: FakeSetup) -> None:
     """Every row ends up created or failed; a closed queue ends the run without stopping."""
     rows = [_row(n) for n in range(9)]
-    rows.insert(4, {"first_name": "No", "last_name": "Contact"})
+    rows.insert(4, {"first_name": "No last name, no contact"})
     send, receive = anyio.create_memory_object_stream[Row](len(rows))
     async with send:
         for row in rows:
             await send.send(row)
-    async with setup.client() as client, receive:
-        summary = await Worker(client, job_id=setup.job_id, concurrency=3).run(receive)
+    async with fake_api.client() as client, receive:
+        summary = await Worker(client, job_id=fake_api.job_id, concurrency=3).run(receive)
     assert sorted(summary.created) == [n for n in range(10) if n != 4]
     assert list(summary.failed) == [4]
     assert isinstance(summary.failed[4], ValidationError)
     assert (summary.unfinished, summary.stopped) == (set(), False)
-    assert set(summary.created.values()) <= set(setup.fake.candidates)
+    assert set(summary.created.values()) <= set(fake_api.fake.candidates)
 
 
-async def test_stop_takes_no_new_rows_and_returns(setup: FakeSetup) -> None:
+async def test_stop_takes_no_new_rows_and_returns(fake_api: FakeSetup) -> None:
     """After stop(), idle tasks stop waiting and rows sent later stay on the queue."""
     send, receive = anyio.create_memory_object_stream[Row](10)
-    async with setup.client() as client, send, receive:
-        worker = Worker(client, job_id=setup.job_id, concurrency=2)
+    async with fake_api.client() as client, send, receive:
+        worker = Worker(client, job_id=fake_api.job_id, concurrency=2)
         result: list[Summary] = []
         async with anyio.create_task_group() as tg:
 
@@ -73,12 +73,12 @@ async def test_stop_takes_no_new_rows_and_returns(setup: FakeSetup) -> None:
     assert result[0].stopped
 
 
-async def test_rows_in_flight_past_the_grace_period_are_unfinished(setup: FakeSetup) -> None:
+async def test_rows_in_flight_past_the_grace_period_are_unfinished(fake_api: FakeSetup) -> None:
     """stop() with grace=0 cancels rows still being sent and reports them as unfinished."""
     send, receive = anyio.create_memory_object_stream[Row](10)
-    client = setup.fake.client(api_key=setup.key, middleware=[HangOnPost()])
+    client = fake_api.fake.client(api_key=fake_api.key, middleware=[HangOnPost()])
     async with client, send, receive:
-        worker = Worker(client, job_id=setup.job_id, concurrency=2, grace=0.0)
+        worker = Worker(client, job_id=fake_api.job_id, concurrency=2, grace=0.0)
         async with anyio.create_task_group() as tg:
             tg.start_soon(worker.run, receive)
             for n in range(3):
@@ -90,10 +90,10 @@ async def test_rows_in_flight_past_the_grace_period_are_unfinished(setup: FakeSe
     assert worker.summary.created == {}
 
 
-async def test_main_feeds_a_jsonl_file(setup: FakeSetup, tmp_path: Path) -> None:
+async def test_main_feeds_a_jsonl_file(fake_api: FakeSetup, tmp_path: Path) -> None:
     """main() reads a JSON lines file, creates every candidate and ends when the file does."""
     path = tmp_path / "candidates.jsonl"
     path.write_text("".join(json.dumps(_row(n)) + "\n" for n in range(5)))
-    summary = await main(setup.job_id, str(path), client_factory=setup.client)
+    summary = await main(fake_api.job_id, str(path), client_factory=fake_api.client)
     assert len(summary.created) == 5
     assert (summary.failed, summary.unfinished, summary.stopped) == ({}, set(), False)

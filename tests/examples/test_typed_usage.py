@@ -13,9 +13,9 @@ from tests.examples.conftest import FakeSetup
 pytestmark = pytest.mark.anyio
 
 
-async def test_the_tour_runs_on_the_fake(setup: FakeSetup) -> None:
+async def test_the_tour_runs_on_the_fake(fake_api: FakeSetup) -> None:
     """Every call the tour type-checks also succeeds at run time and returns the claimed type."""
-    async with setup.client() as client:
+    async with fake_api.client() as client:
         made = await tour(client)
     assert isinstance(made["job"], Job)
     assert isinstance(made["candidate"], Candidate)
