@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import os
 from collections.abc import Mapping, Sequence
 from datetime import date, datetime
@@ -14,6 +15,7 @@ import attrs
 import httpx
 
 from ._envelope import decode, parse_json, unwrap
+from ._error_mapping import error_from_response
 from ._exceptions import InstaViewError
 from ._pagination import AsyncPager, Page, decode_page
 from ._policies import CircuitBreakerPolicy, RateLimitPolicy, RetryPolicy
@@ -31,6 +33,7 @@ from .middleware import (
     compose,
     default_middleware,
 )
+from .middleware.retry import ATTEMPT
 
 if TYPE_CHECKING:
     from .resources.agents import Agents
@@ -49,6 +52,8 @@ T = TypeVar("T")
 
 DEFAULT_BASE_URL = "https://api.instaview.sk"
 _USER_AGENT = f"instaview-async/{__version__}"
+
+logger = logging.getLogger("instaview_async")
 
 
 @attrs.define(eq=False)
@@ -238,13 +243,16 @@ class AsyncClient:
         json: Any = None,
         idempotency_key: str | None = None,
     ) -> T:
-        """Send a request and decode its envelope's data into ``cast`` (``None``: no data)."""
+        """Send a request and decode its envelope's data into ``cast`` (``None``: no data).
+
+        A DELETE whose retry finds the resource gone is reported as done: see `_already_deleted`.
+        """
         request = self.build_request(
             method, path, params=params, json=json, idempotency_key=idempotency_key
         )
         response = await self.send(request)
         if cast is None:
-            if not response.is_success:
+            if not response.is_success and not _already_deleted(request, response):
                 decode(response, None)
             return None  # type: ignore[return-value]
         result: T = decode(response, cast)
@@ -347,6 +355,30 @@ class _Namespace:
 
     def __init__(self, client: AsyncClient) -> None:
         self._client = client
+
+
+def _already_deleted(request: httpx.Request, response: httpx.Response) -> bool:
+    """True for a retried DELETE answered 404 RESOURCE_NOT_FOUND: an earlier attempt did it.
+
+    When the first attempt's reply is lost (connection dropped, timeout, or a 5xx from a
+    gateway after the API had committed), the retry finds the resource already gone. Raising
+    NotFoundError then would report a delete that succeeded as failed, so the call returns
+    normally. A DELETE that gets 404 on its first attempt still raises NotFoundError, and so
+    does a retried one whose 404 is not the API's RESOURCE_NOT_FOUND (a proxy's HTML page).
+    The price: if the resource never existed and the first attempt failed, the caller is not
+    told; the outcome, no such resource, is the one asked for.
+    """
+    if request.method != "DELETE" or response.status_code != 404:
+        return False
+    attempt = request.extensions.get(ATTEMPT, 1)
+    if attempt <= 1 or error_from_response(response).code != "RESOURCE_NOT_FOUND":
+        return False
+    logger.info(
+        "DELETE %s: 404 on attempt %d after a failed attempt; taken as already deleted",
+        request.url.path,
+        attempt,
+    )
+    return True
 
 
 def _query_value(value: Any) -> Any:
