@@ -1,6 +1,6 @@
 """OpenTelemetry tracing: one CLIENT span per logical call, each attempt an event (extra ``otel``).
 
-::
+Put the middleware first among the client's middlewares:
 
     from instaview_async import AsyncClient
     from instaview_async.contrib.otel import OpenTelemetryMiddleware
