@@ -162,6 +162,11 @@ def _rate_limit_headers(headers: httpx.Headers) -> dict[str, str]:
     Why one pass: each ``httpx.Headers.get`` scans every header, and this runs on every
     response; four lookups cost more than the rest of the middleware together.
     """
+    for raw_key, _ in headers.raw:  # bytes, undecoded: the common "none at all" case is cheap
+        if raw_key[:12].lower() == b"x-ratelimit-":
+            break
+    else:
+        return {}
     found: dict[str, str] = {}
     for key, value in headers.multi_items():
         if key.startswith("x-ratelimit-"):
