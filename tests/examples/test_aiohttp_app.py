@@ -14,7 +14,7 @@ from aiohttp.test_utils import TestClient, TestServer
 
 from examples.aiohttp_app import create_app
 from instaview_async import AsyncClient
-from tests.examples.conftest import FakeSetup
+from tests.examples.conftest import FakeSetup, failing_api_client
 
 pytestmark = pytest.mark.anyio
 
@@ -82,3 +82,10 @@ async def test_cleanup_context_closes_the_client(fake_api: FakeSetup) -> None:
         assert len(made) == 1
         assert not made[0].is_closed
     assert made[0].is_closed
+
+
+async def test_a_failing_api_is_a_502_not_a_crash() -> None:
+    """When the API keeps answering 5xx after the retries, the app answers 502."""
+    async with TestClient(TestServer(create_app(client_factory=failing_api_client))) as http:
+        response = await http.get("/jobs")
+        assert response.status == 502

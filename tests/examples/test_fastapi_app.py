@@ -15,7 +15,7 @@ from asgi_lifespan import LifespanManager
 
 from examples.fastapi_app import create_app
 from instaview_async import AsyncClient
-from tests.examples.conftest import FakeSetup
+from tests.examples.conftest import FakeSetup, failing_api_client
 
 pytestmark = pytest.mark.anyio
 
@@ -82,3 +82,13 @@ async def test_one_client_for_the_app_lifetime_closed_at_shutdown(fake_api: Fake
         assert len(made) == 1
         assert not made[0].is_closed
     assert made[0].is_closed
+
+
+async def test_a_failing_api_is_a_502_not_a_crash() -> None:
+    """When the API keeps answering 5xx after the retries, the app answers 502."""
+    app = create_app(client_factory=failing_api_client)
+    async with LifespanManager(app) as manager:
+        transport = httpx.ASGITransport(app=manager.app)
+        async with httpx.AsyncClient(transport=transport, base_url="http://app") as http:
+            response = await http.get("/jobs")
+    assert response.status_code == 502
