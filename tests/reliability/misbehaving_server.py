@@ -91,6 +91,15 @@ async def ok(server: MisbehavingServer, writer: Writer) -> None:
     await _reply(writer, 200, envelope_bytes())
 
 
+async def keepalive(server: MisbehavingServer, writer: Writer) -> None:
+    """A 200 with a job after 2 ms, keeping the connection open for the next request."""
+    await asyncio.sleep(0.002)
+    body = envelope_bytes()
+    head = _head(200, "OK", {"Content-Length": str(len(body)), "Content-Type": "application/json"})
+    writer.write(head + body)
+    await writer.drain()
+
+
 async def reset(server: MisbehavingServer, writer: Writer) -> None:
     """Half of the promised body, then a TCP reset."""
     body = envelope_bytes()
@@ -255,6 +264,7 @@ BEHAVIOURS: dict[str, Behaviour] = {
     f.__name__: f
     for f in (
         ok,
+        keepalive,
         reset,
         reset_before_reply,
         close_before_reply,
@@ -358,15 +368,19 @@ class MisbehavingServer:
         task = asyncio.current_task()
         assert task is not None
         self._tasks.add(task)  # type: ignore[arg-type]
-        try:  # one request per connection: every reply says Connection: close
-            received = await _read_request(reader)
-            if received is None:
-                return
-            with self._lock:
-                self.received.append(received)
-            name = received.path.rstrip("/").rsplit("/", 1)[-1]
-            await BEHAVIOURS.get(name, ok)(self, writer)
+        try:  # every reply but keepalive's says Connection: close and ends the connection
+            name = "keepalive"
+            while name == "keepalive":
+                received = await _read_request(reader)
+                if received is None:
+                    return
+                with self._lock:
+                    self.received.append(received)
+                name = received.path.rstrip("/").rsplit("/", 1)[-1]
+                await BEHAVIOURS.get(name, ok)(self, writer)
         except (ConnectionError, asyncio.IncompleteReadError):
+            return
+        except asyncio.CancelledError:  # stop() ends handlers this way; the loop is closing
             return
         finally:
             self._tasks.discard(task)  # type: ignore[arg-type]
