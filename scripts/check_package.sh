@@ -25,7 +25,12 @@ echo "== wheel contents"
 "$PY" - "$wheel" <<'PY'
 import sys, zipfile
 names = set(zipfile.ZipFile(sys.argv[1]).namelist())
-needed = {"instaview_async/py.typed", "instaview_async/__init__.py", "instaview_async/testing/__init__.py"}
+needed = {
+    "instaview_async/py.typed",
+    "instaview_async/__init__.py",
+    "instaview_async/testing/__init__.py",
+    "instaview_async/contrib/otel.py",
+}
 missing = needed - names
 stray = sorted(n for n in names if n.startswith(("tests/", "examples/", "benchmarks/")))
 assert not missing, f"missing from the wheel: {sorted(missing)}"
