@@ -30,19 +30,27 @@ from instaview_async import (
     ValidationError,
 )
 from instaview_async.models import (
+    Agent,
     BillingUsage,
     CallAttemptResult,
     Candidate,
     CandidateStatus,
     Company,
+    EnrichmentResults,
     Interview,
     Job,
+    JobFromUrl,
     JobStatus,
     PhoneNumber,
+    PreviewResults,
+    SourcingResults,
+    SourcingRun,
     WebhookConfig,
     WebhookEvent,
 )
 from instaview_async.webhooks import parse_event
+
+URL = "https://jobs.example.com/backend-engineer"
 
 
 async def jobs(client: AsyncClient) -> Job:
@@ -63,6 +71,7 @@ async def jobs(client: AsyncClient) -> Job:
 
     assert_type(await client.jobs.get(job.id), Job)
     assert_type(await client.jobs.update(job.id, status="CLOSED"), Job)
+    assert_type(await client.jobs.create_from_url(job_url=URL, create_job=False), JobFromUrl)
     return job
 
 
@@ -97,12 +106,24 @@ async def interviews(client: AsyncClient, interview_id: str) -> None:
     assert_type(attempt, CallAttemptResult)
 
 
+async def sourcing(client: AsyncClient) -> None:
+    """Sourcing: ``wait_for_results`` returns a different model for each ``kind``."""
+    run = await client.sourcing.create(title="Backend engineer", job_description="Python")
+    assert_type(run, SourcingRun)
+    assert_type(await client.sourcing.wait_for_results(run.request_id), SourcingResults)
+    preview = await client.sourcing.wait_for_results(run.request_id, kind="preview")
+    assert_type(preview, PreviewResults)
+    enriched = await client.sourcing.wait_for_results(run.request_id, kind="enrich")
+    assert_type(enriched, EnrichmentResults)
+
+
 async def account(client: AsyncClient) -> None:
     """Read-only account views: companies, phone numbers, billing, webhooks."""
     assert_type(await client.companies.list(), Page[Company])
     assert_type(await client.phone_numbers.list(), Page[PhoneNumber])
     assert_type(await client.billing.usage(), BillingUsage)
     assert_type(await client.webhooks.list(), Page[WebhookConfig])
+    assert_type(await client.agents.list(), Page[Agent])
 
 
 async def errors(client: AsyncClient) -> str | None:
@@ -150,7 +171,7 @@ def webhook(body: bytes) -> WebhookEvent:
 
 
 async def tour(client: AsyncClient) -> dict[str, Any]:
-    """Run the calls above that need nothing but a key (not `interviews`); return what they made."""
+    """Run the calls that need nothing but a key (not interviews or sourcing); return results."""
     job = await jobs(client)
     candidate = await candidates(client, job)
     await account(client)
