@@ -89,4 +89,4 @@ def _job(job: Job) -> dict[str, str | None]:
 
 
 if __name__ == "__main__":
-    web.run_app(create_app())
+    web.run_app(create_app(), host="127.0.0.1", port=8080)

@@ -147,9 +147,11 @@ async def _stop_on_signal(worker: Worker) -> None:
 
 
 if __name__ == "__main__":
+    if len(sys.argv) != 3:
+        sys.exit("usage: python examples/anyio_worker.py JOB_ID CANDIDATES.jsonl")
     result = anyio.run(main, sys.argv[1], sys.argv[2])
     print(
         f"created {len(result.created)}, failed {len(result.failed)}, "
         f"unfinished {len(result.unfinished)}{' (stopped)' if result.stopped else ''}"
     )
-    sys.exit(0 if not (result.failed or result.unfinished) else 1)
+    sys.exit(1 if result.failed or result.unfinished or result.stopped else 0)
