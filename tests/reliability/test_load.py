@@ -1,0 +1,155 @@
+"""Under load: 64 tasks share one rate-limit gate, and the breaker rides out a 503 burst."""
+
+from __future__ import annotations
+
+import collections
+import time
+
+import anyio
+import anyio.lowlevel
+import httpx
+import pytest
+
+import instaview_async as iv
+from instaview_async.middleware.circuit_breaker import CircuitState
+from instaview_async.models.jobs import Job
+from instaview_async.testing import FakeInstaView, Faults
+from tests.helpers import job_json
+
+pytestmark = pytest.mark.anyio
+
+TASKS = 64
+LIMIT = 16  # requests per window
+WINDOW = 0.2  # seconds: the fake's "minute"
+
+
+class Recording(httpx.AsyncBaseTransport):
+    """Passes requests on and records (path, status, window reset) of every reply."""
+
+    def __init__(self, inner: httpx.AsyncBaseTransport) -> None:
+        self._inner = inner
+        self.replies: list[tuple[str, int, str | None]] = []
+
+    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+        response = await self._inner.handle_async_request(request)
+        reset = response.headers.get("x-ratelimit-reset-minute")
+        self.replies.append((str(request.url), response.status_code, reset))
+        return response
+
+
+async def read(client: iv.AsyncClient, job_id: str, task: int) -> None:
+    """``jobs.get``, with the task's number in the query so its replies can be told apart."""
+    job = await client.request("GET", f"/jobs/{job_id}", Job, params={"task": task})
+    assert job.id == job_id
+
+
+@pytest.mark.parametrize("pace", [True, False], ids=["paced", "429-only"])
+async def test_64_tasks_wait_out_each_window_together(pace: bool) -> None:
+    """64 tasks reading a job against 16 requests per 0.2 s window: every call
+    succeeds, and no task meets more than one 429 per window (the gate holds the others)."""
+    # 5 ms of latency keeps all 64 first requests in flight together: a real blind burst.
+    fake = FakeInstaView(
+        requests_per_minute=LIMIT, minute_seconds=WINDOW, faults=Faults(latency=0.005)
+    )
+    key = fake.create_api_key()
+    async with fake.client(api_key=key, rate_limit=None) as setup:
+        job = await setup.jobs.create(
+            title="Load-tested job", description="Read by 64 tasks under a rate limit"
+        )
+    await anyio.sleep(WINDOW)  # a fresh window; the client below knows no budget yet
+    fake.clear_requests()
+    transport = Recording(fake.transport())
+    client = iv.AsyncClient(
+        api_key=key,
+        base_url=fake.base_url,
+        transport=transport,
+        rate_limit=iv.RateLimitPolicy(pace=pace, max_wait=5.0),
+    )
+    started = time.perf_counter()
+    with anyio.fail_after(10):
+        async with client, anyio.create_task_group() as tg:
+            for i in range(TASKS):
+                tg.start_soon(read, client, job.id, i)
+    elapsed = time.perf_counter() - started
+
+    statuses = collections.Counter(r.status for r in fake.requests)
+    assert statuses[200] == TASKS
+    assert client.stats.rate_limited == statuses[429] == len(fake.requests) - TASKS
+    per_task_window = collections.Counter(
+        (path, reset) for path, status, reset in transport.replies if status == 429
+    )
+    assert max(per_task_window.values(), default=0) <= 1
+    # Each window refuses at most the tasks still waiting beyond its limit: 48 + 32 + 16.
+    herd = sum(TASKS - k * LIMIT for k in range(1, TASKS // LIMIT))
+    assert statuses[429] <= herd
+    assert client.stats.rate_limit_waits <= herd + TASKS  # one wait per task per window
+    assert elapsed < (TASKS // LIMIT + 2) * WINDOW
+    print(f"\npace={pace}: {dict(statuses)}, {client.stats}, {elapsed:.2f}s")
+
+
+class Switchable:
+    """An async MockTransport handler that answers 503 until switched to healthy."""
+
+    def __init__(self) -> None:
+        self.healthy = False
+        self.hits = 0
+
+    async def __call__(self, request: httpx.Request) -> httpx.Response:
+        self.hits += 1
+        await anyio.lowlevel.checkpoint()  # let the 64 tasks overlap
+        if not self.healthy:
+            return httpx.Response(503, text="<html>503 Service Unavailable</html>")
+        body = {"success": True, "data": job_json(), "error": None}
+        return httpx.Response(200, json=body)
+
+
+async def test_breaker_opens_under_a_503_burst_and_recovers_when_healthy() -> None:
+    """A 100% 503 burst from 64 tasks opens the breaker, open calls fail fast without being
+    sent, and once the API is healthy one probe closes it and all 64 tasks succeed."""
+    server = Switchable()
+    recovery = 0.02
+    client = iv.AsyncClient(
+        api_key="sk_test_BURST",
+        base_url="https://api.test",
+        transport=httpx.MockTransport(server),
+        retry=iv.RetryPolicy(max_attempts=3, base_delay=0.0005, max_delay=0.001),
+        circuit_breaker=iv.CircuitBreakerPolicy(failure_threshold=5, recovery_time=recovery),
+    )
+    breaker = client._shared.circuit_breaker
+    assert breaker is not None
+    failures: collections.Counter[str] = collections.Counter()
+
+    async def call() -> None:
+        try:
+            await client.jobs.get("j1")
+        except (iv.ServerError, iv.CircuitOpenError) as error:
+            failures[type(error).__name__] += 1
+
+    async with client:
+        async with anyio.create_task_group() as tg:  # the burst
+            for _ in range(TASKS):
+                tg.start_soon(call)
+        assert breaker.state is CircuitState.OPEN and client.stats.breaker_trips >= 1
+        assert sum(failures.values()) == TASKS and failures["CircuitOpenError"] > 0
+        burst_hits = server.hits
+        assert burst_hits <= TASKS + 5, "retries were refused by the open circuit, not sent"
+
+        failures.clear()
+        async with anyio.create_task_group() as tg:  # still open: fail fast
+            for _ in range(TASKS):
+                tg.start_soon(call)
+        # Nothing is sent, but for at most one half-open probe if the recovery time passed.
+        assert server.hits - burst_hits <= 1 and failures["CircuitOpenError"] >= TASKS - 1
+        burst_hits = server.hits
+
+        server.healthy = True
+        await anyio.sleep(recovery * 1.5)
+        assert breaker.state is CircuitState.HALF_OPEN
+        assert isinstance(await client.jobs.get("j1"), Job)  # the probe closes it
+        assert breaker.state is CircuitState.CLOSED
+        failures.clear()
+        async with anyio.create_task_group() as tg:
+            for _ in range(TASKS):
+                tg.start_soon(call)
+        assert not failures and server.hits == burst_hits + 1 + TASKS
+    print(f"\n503 burst and open period: {burst_hits} requests sent, {client.stats}")
