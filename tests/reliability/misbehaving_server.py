@@ -16,6 +16,7 @@ from __future__ import annotations
 import asyncio
 import json
 import socket
+import ssl
 import struct
 import threading
 from collections.abc import Awaitable, Callable
@@ -296,9 +297,13 @@ BEHAVIOURS: dict[str, Behaviour] = {
 
 
 class MisbehavingServer:
-    """Serves ``BEHAVIOURS`` on 127.0.0.1 from a thread; ``start()``, then ``stop()``."""
+    """Serves ``BEHAVIOURS`` on 127.0.0.1 from a thread; ``start()``, then ``stop()``.
 
-    def __init__(self) -> None:
+    With ``ssl_context`` it speaks HTTPS (``base_url`` starts with ``https://``).
+    """
+
+    def __init__(self, ssl_context: ssl.SSLContext | None = None) -> None:
+        self._ssl = ssl_context
         self.received: list[Received] = []
         self.redirect_to = "http://127.0.0.1:9"
         self.base_url = ""
@@ -318,7 +323,7 @@ class MisbehavingServer:
         if not ready.wait(_STOP_TIMEOUT) or self._server is None:
             raise RuntimeError("the misbehaving server did not start")
         port = self._server.sockets[0].getsockname()[1]
-        self.base_url = f"http://{HOST}:{port}"
+        self.base_url = f"{'https' if self._ssl else 'http'}://{HOST}:{port}"
         return self.base_url
 
     def stop(self) -> None:
@@ -346,7 +351,7 @@ class MisbehavingServer:
         self._loop = loop
         try:
             self._server = loop.run_until_complete(
-                asyncio.start_server(self._handle, HOST, 0, limit=2**20)
+                asyncio.start_server(self._handle, HOST, 0, limit=2**20, ssl=self._ssl)
             )
             ready.set()
             loop.run_forever()
