@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import logging
+import math
 import time
 from collections.abc import Awaitable, Callable
 from typing import TYPE_CHECKING
@@ -145,6 +146,8 @@ class RateLimit:
             try:
                 left, reset_ts = int(remaining), float(reset)
             except ValueError:
+                continue
+            if not math.isfinite(reset_ts):  # "inf" would close the gate for good
                 continue
             if budget is None or left < budget:
                 budget = left

@@ -153,3 +153,22 @@ async def test_breaker_opens_under_a_503_burst_and_recovers_when_healthy() -> No
                 tg.start_soon(call)
         assert not failures and server.hits == burst_hits + 1 + TASKS
     print(f"\n503 burst and open period: {burst_hits} requests sent, {client.stats}")
+
+
+@pytest.mark.parametrize("reset", ["inf", "1e400", "-inf"])
+async def test_a_budget_reset_that_is_not_finite_does_not_close_the_gate_for_good(
+    reset: str,
+) -> None:
+    """``X-RateLimit-Remaining-Minute: 0`` with a reset of ``inf`` is ignored, not obeyed."""
+    headers = {"x-ratelimit-remaining-minute": "0", "x-ratelimit-reset-minute": reset}
+    body = {"success": True, "data": job_json(), "error": None}
+    client = iv.AsyncClient(
+        api_key="sk_test_RESET",
+        base_url="https://api.test",
+        transport=httpx.MockTransport(lambda r: httpx.Response(200, json=body, headers=headers)),
+    )
+    async with client:
+        with anyio.fail_after(5):
+            for _ in range(3):
+                assert isinstance(await client.jobs.get("j1"), Job)
+    assert client.stats.rate_limit_waits == 0
