@@ -57,6 +57,20 @@ class HTTPXSend:
             ) from exc
         except httpx.RequestError as exc:
             raise APIConnectionError(
-                f"{request.method} {request.url.path} failed: {type(exc).__name__}: {exc}",
+                f"{request.method} {request.url.path} failed: {_reason(exc)}",
                 request=request,
             ) from exc
+
+
+def _reason(exc: BaseException) -> str:
+    """``Type: message`` of the first exception in the chain that says something.
+
+    Under trio a failed TLS handshake is an httpx.ConnectError with no text of its own; the
+    certificate error that explains it sits further down the chain.
+    """
+    seen: BaseException | None = exc
+    while seen is not None:
+        if str(seen):
+            return f"{type(exc).__name__}: {seen}"
+        seen = seen.__cause__ or seen.__context__
+    return type(exc).__name__
