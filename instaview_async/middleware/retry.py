@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 import anyio
 import httpx
 
-from .._exceptions import APIConnectionError
+from .._exceptions import APIConnectionError, APITimeoutError
 from .._policies import RetryPolicy
 from .._retry_after import header_retry_after
 from .._stats import ClientStats
@@ -67,15 +67,15 @@ class Retry:
 
     async def __call__(self, request: httpx.Request, call_next: CallNext) -> httpx.Response:
         """Send, and resend while the failure is retryable and attempts and time remain."""
-        if not _may_retry(request):
-            return await call_next(request)
         policy = self.policy
         deadline = None if policy.timeout is None else self._clock() + policy.timeout
+        if not _may_retry(request):
+            return await self._attempt(request, call_next, deadline)
         attempt = 1
         while True:
             request.extensions[ATTEMPT] = attempt
             try:
-                response = await call_next(request)
+                response = await self._attempt(request, call_next, deadline)
             except APIConnectionError as error:
                 delay = self._next_delay(attempt, None, deadline)
                 if delay is None:
@@ -99,6 +99,24 @@ class Retry:
             )
             await self._sleep(delay)
             attempt += 1
+
+    async def _attempt(
+        self, request: httpx.Request, call_next: CallNext, deadline: float | None
+    ) -> httpx.Response:
+        """One attempt, cut off with APITimeoutError when the call's deadline passes.
+
+        httpx's timeouts bound each connect and each read, so a server that trickles bytes
+        can hold an attempt open far longer; ``RetryPolicy.timeout`` bounds the whole call.
+        """
+        if deadline is None:
+            return await call_next(request)
+        with anyio.move_on_after(deadline - self._clock()):
+            return await call_next(request)
+        raise APITimeoutError(
+            f"{request.method} {request.url.path}: no complete answer within the call's "
+            f"{self.policy.timeout}s deadline (RetryPolicy.timeout)",
+            request=request,
+        )
 
     def _next_delay(
         self, attempt: int, retry_after: float | None, deadline: float | None

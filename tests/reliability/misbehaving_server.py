@@ -172,6 +172,17 @@ async def trickle(server: MisbehavingServer, writer: Writer) -> None:
         await asyncio.sleep(0.01)
 
 
+async def drip(server: MisbehavingServer, writer: Writer) -> None:
+    """A valid reply whose body comes one byte every 50 ms: each read is quick, the whole slow."""
+    body = envelope_bytes()
+    head = _head(200, "OK", {"Content-Length": str(len(body)), "Content-Type": "application/json"})
+    writer.write(head)
+    for i in range(len(body)):
+        writer.write(body[i : i + 1])
+        await writer.drain()
+        await asyncio.sleep(0.05)
+
+
 async def truncated_json(server: MisbehavingServer, writer: Writer) -> None:
     """A 200 whose JSON stops in the middle (with a correct Content-Length)."""
     body = envelope_bytes()
@@ -275,6 +286,7 @@ BEHAVIOURS: dict[str, Behaviour] = {
         hang,
         hang_mid_body,
         trickle,
+        drip,
         truncated_json,
         truncated_json_500,
         invalid_json,

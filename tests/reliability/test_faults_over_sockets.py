@@ -123,6 +123,20 @@ async def test_each_misbehaviour_ends_in_its_documented_outcome(
         assert len(str(result)) < 1000, "error messages keep only a short excerpt of the body"
 
 
+async def test_the_call_deadline_cuts_a_reply_that_drips_forever(
+    misbehaving: MisbehavingServer,
+) -> None:
+    """A body dripping a byte per 50 ms beats the 0.2 s read timeout but not the call's 0.3 s
+    deadline (RetryPolicy.timeout): APITimeoutError, without a retry it has no time for."""
+    retry = iv.RetryPolicy(base_delay=0.001, timeout=0.3)
+    started = anyio.current_time()
+    async with client_for(misbehaving.base_url, retry=retry) as client:
+        with pytest.raises(iv.APITimeoutError, match="deadline"):
+            await client.jobs.get("drip")
+    assert anyio.current_time() - started < 1.0
+    assert len(misbehaving.requests_to("/jobs/drip")) == 1
+
+
 async def test_connection_refused_is_a_connection_error(closed_port_url: str) -> None:
     """A closed port raises APIConnectionError after every attempt, and is retried."""
     retry = iv.RetryPolicy(max_attempts=3, base_delay=0.001, max_delay=0.002)
