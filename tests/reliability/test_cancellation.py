@@ -119,6 +119,7 @@ async def test_1000_calls_cancelled_at_random_points_leave_gate_and_breaker_cons
     # Whether the breaker trips depends on how cancellations interleave with failures, which
     # differs between event loops; the invariants above are what must hold either way.
     assert flaky.statuses[503] > 50 and flaky.statuses[429] > 20
+    print(f"\n{CALLS} cancellable calls: {dict(outcomes)}; server saw {dict(flaky.statuses)}")
 
 
 async def test_a_cancelled_half_open_probe_frees_its_slot() -> None:
@@ -201,3 +202,4 @@ async def test_calls_cancelled_mid_request_on_real_sockets_leak_no_connection(
     assert pool.connections == []
     gc.collect()
     assert outcomes["cancelled"] > 30 and outcomes["ok"] > 30, outcomes
+    print(f"\nkeep-alive calls: {dict(outcomes)}; pool ended with {len(pool.connections)}")
