@@ -141,6 +141,24 @@ async def test_post_sends_the_json_body_and_idempotency_key_intact() -> None:
 
 
 @pytest.mark.usefixtures("asyncio_only")
+async def test_a_streamed_request_body_is_sent_whole_with_a_length() -> None:
+    """A body httpx would send chunked arrives whole, with Content-Length and no chunking."""
+
+    async def chunks() -> AsyncIterator[bytes]:
+        yield b'{"title": "Streamed", '
+        yield b'"description": "d"}'
+
+    seen = Seen()
+    async with serving(seen) as base_url, httpx.AsyncClient(transport=AiohttpTransport()) as http:
+        response = await http.post(f"{base_url}/jobs", content=chunks())
+    assert response.status_code == 201
+    _, _, headers, body = seen.requests[0]
+    assert json.loads(body) == {"title": "Streamed", "description": "d"}
+    assert headers["Content-Length"] == str(len(body))
+    assert "Transfer-Encoding" not in headers
+
+
+@pytest.mark.usefixtures("asyncio_only")
 async def test_an_error_reply_maps_to_its_exception_with_the_request_id() -> None:
     """A 404 envelope raises NotFoundError carrying the server's x-request-id."""
     async with serving(Seen()) as base_url, sdk(base_url) as client:

@@ -43,6 +43,7 @@ class AiohttpTransport(httpx.AsyncBaseTransport):
     ``aclose``; create it with ``auto_decompress=False``, since httpx decodes the body itself).
     The session is created on first use, inside the running event loop, and belongs to that loop.
     aiohttp's errors become the matching httpx exceptions, so callers see no aiohttp types.
+    httpx's connect, read and pool timeouts apply; its write timeout has no aiohttp counterpart.
     """
 
     def __init__(
