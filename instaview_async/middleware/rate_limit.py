@@ -34,8 +34,10 @@ class RateLimit:
     A 429 closes the gate for ``retryAfter`` (body, then ``Retry-After``, then the reset
     headers): tasks already waiting, and tasks arriving later, all sleep until it opens, instead
     of each hammering the API. With ``pace`` the ``X-RateLimit-Remaining-*`` headers are used to
-    close the gate before the budget runs out, so a bulk job at full speed meets few 429s. A wait
-    longer than ``max_wait`` raises RateLimitError instead of sleeping.
+    close the gate before the budget runs out, so a bulk job at full speed meets few 429s: when
+    a spent window resets, one request probes the new window and the others wait for the budget
+    its reply brings, instead of all rushing in at once. A wait longer than ``max_wait`` raises
+    RateLimitError instead of sleeping.
     """
 
     __slots__ = (
@@ -44,6 +46,7 @@ class RateLimit:
         "_budget_reset",
         "_clock",
         "_in_flight",
+        "_probe_done",
         "_sleep",
         "_stats",
         "_wall_clock",
@@ -68,6 +71,7 @@ class RateLimit:
         self._budget: int | None = None
         self._budget_reset = 0.0
         self._in_flight = 0
+        self._probe_done: anyio.Event | None = None
 
     @property
     def wait_time(self) -> float:
@@ -84,41 +88,65 @@ class RateLimit:
         while True:
             # While no 429 was ever seen and no budget is known (the usual case), there is
             # nothing to wait for: skip the coroutine and the clock read on every call.
-            if self._blocked_until or self._budget is not None:
-                await self._wait_turn(request)
-            self._in_flight += 1
+            probe = False
+            if self._blocked_until or self._budget is not None or self._probe_done is not None:
+                probe = await self._wait_turn(request)
             try:
-                response = await call_next(request)
+                self._in_flight += 1
+                try:
+                    response = await call_next(request)
+                finally:
+                    self._in_flight -= 1
+                if self.policy.pace:
+                    self._observe(response.headers)
+                limited = response.status_code == 429
+                if limited:
+                    self._stats.rate_limited += 1
+                    wait = self._close_gate(response)
             finally:
-                self._in_flight -= 1
-            if self.policy.pace:
-                self._observe(response.headers)
-            if response.status_code != 429:
+                if probe:  # its reply (or failure) is known: let the others decide
+                    self._end_probe()
+            if not limited:
                 return response
-            self._stats.rate_limited += 1
-            wait = self._close_gate(response)
             if retries >= self.policy.max_retries or wait > self.policy.max_wait:
                 return response
             retries += 1
 
-    async def _wait_turn(self, request: httpx.Request) -> None:
-        while (wait := self.wait_time) > 0:
-            if wait > self.policy.max_wait:
-                raise RateLimitError(
-                    f"rate limit: {request.method} {request.url.path} would wait {wait:.1f}s, "
-                    f"more than max_wait={self.policy.max_wait}s",
-                    code="RATE_LIMIT_EXCEEDED",
-                    retry_after=wait,
-                )
-            self._stats.rate_limit_waits += 1
-            self._stats.rate_limit_wait_seconds += wait
-            logger.debug("rate limit: waiting %.2fs before %s", wait, request.url.path)
-            await self._sleep(wait)
-        if self._budget is not None:
-            if self._budget <= 0:  # the window reset: the next response brings the new budget
-                self._budget = None
-            else:
-                self._budget -= 1
+    async def _wait_turn(self, request: httpx.Request) -> bool:
+        """Wait until the gate lets this request go; True if it goes as a new window's probe."""
+        while True:
+            while (wait := self.wait_time) > 0:
+                if wait > self.policy.max_wait:
+                    raise RateLimitError(
+                        f"rate limit: {request.method} {request.url.path} would wait "
+                        f"{wait:.1f}s, more than max_wait={self.policy.max_wait}s",
+                        code="RATE_LIMIT_EXCEEDED",
+                        retry_after=wait,
+                    )
+                self._stats.rate_limit_waits += 1
+                self._stats.rate_limit_wait_seconds += wait
+                logger.debug("rate limit: waiting %.2fs before %s", wait, request.url.path)
+                await self._sleep(wait)
+            if self._probe_done is None:
+                break
+            await self._probe_done.wait()  # the new window's probe is out: its reply decides
+        if self._budget is None:
+            return False
+        if self._budget > 0:
+            self._budget -= 1
+            return False
+        # The spent window has reset and the new budget is unknown. Rather than every waiting
+        # task rushing into the new window at once (and all but its budget meeting a 429),
+        # this request goes alone and the others wait for the budget its reply brings.
+        self._budget = None
+        self._probe_done = anyio.Event()
+        return True
+
+    def _end_probe(self) -> None:
+        # A probe that failed or brought no budget leaves it unknown: the others go unpaced.
+        done, self._probe_done = self._probe_done, None
+        if done is not None:
+            done.set()
 
     def _close_gate(self, response: httpx.Response) -> float:
         try:

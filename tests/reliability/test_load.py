@@ -79,9 +79,10 @@ async def test_64_tasks_wait_out_each_window_together(pace: bool) -> None:
         (path, reset) for path, status, reset in transport.replies if status == 429
     )
     assert max(per_task_window.values(), default=0) <= 1
-    # Each window refuses at most the tasks still waiting beyond its limit: 48 + 32 + 16.
+    # Unpaced, each window refuses at most the tasks still waiting beyond its limit (48 + 32 +
+    # 16); paced, only the first, blind burst is refused: later windows are probed first.
     herd = sum(TASKS - k * LIMIT for k in range(1, TASKS // LIMIT))
-    assert statuses[429] <= herd
+    assert statuses[429] <= (TASKS - LIMIT if pace else herd)
     assert client.stats.rate_limit_waits <= herd + TASKS  # one wait per task per window
     assert elapsed < 3 * (TASKS // LIMIT + 2) * WINDOW  # 4 windows, not 64 waits each
     print(f"\npace={pace}: {dict(statuses)}, {client.stats}, {elapsed:.2f}s")
@@ -177,3 +178,65 @@ async def test_a_budget_reset_that_is_not_finite_does_not_close_the_gate_for_goo
             for _ in range(3):
                 assert isinstance(await client.jobs.get("j1"), Job)
     assert client.stats.rate_limit_waits == 0
+
+
+async def test_a_paced_client_that_knows_its_budget_meets_no_429() -> None:
+    """Once a reply has told the budget, 64 tasks over four windows meet no 429 at all."""
+    fake = FakeInstaView(
+        requests_per_minute=LIMIT, minute_seconds=WINDOW, faults=Faults(latency=0.005)
+    )
+    async with fake.client(api_key=fake.create_api_key()) as client:
+        job = await client.jobs.create(title="Paced job", description="Read by 64 paced tasks")
+        with anyio.fail_after(10):
+            async with anyio.create_task_group() as tg:
+                for i in range(TASKS):
+                    tg.start_soon(read, client, job.id, i)
+    assert [r.status for r in fake.requests].count(429) == 0
+    assert client.stats.rate_limited == 0
+
+
+async def test_a_cancelled_window_probe_does_not_hold_the_others() -> None:
+    """If the request probing a new window is cancelled, the tasks waiting on it go ahead."""
+    reset_at = [0.0]
+    probe_started = anyio.Event()
+
+    async def handler(request: httpx.Request) -> httpx.Response:
+        if request.url.path == "/jobs/first":  # spends the budget until 50 ms from now
+            reset_at[0] = time.time() + 0.05
+            headers = {"x-ratelimit-remaining-minute": "0",
+                       "x-ratelimit-reset-minute": f"{reset_at[0]:.3f}"}  # fmt: skip
+            return httpx.Response(200, json={"success": True, "data": job_json()}, headers=headers)
+        if request.url.path == "/jobs/probe":
+            probe_started.set()
+            await anyio.sleep(10)
+        return httpx.Response(200, json={"success": True, "data": job_json()})
+
+    client = iv.AsyncClient(
+        api_key="sk_test_PROBE",
+        base_url="https://api.test",
+        transport=httpx.MockTransport(handler),
+        retry=None,
+    )
+    probe_scope = anyio.CancelScope()
+    results: list[Job] = []
+
+    async def probe() -> None:
+        with probe_scope:
+            await client.jobs.get("probe")
+
+    async def waiter() -> None:
+        results.append(await client.jobs.get("waiter"))
+
+    async with client:
+        await client.jobs.get("first")
+        with anyio.fail_after(5):
+            async with anyio.create_task_group() as tg:
+                tg.start_soon(probe)  # the first request after the reset: the probe
+                await probe_started.wait()
+                tg.start_soon(waiter)
+                await anyio.sleep(0.02)
+                assert results == [], "the waiter holds back while the probe is out"
+                probe_scope.cancel()
+        assert len(results) == 1 and isinstance(results[0], Job)
+        gate = client._shared.rate_limit
+        assert gate is not None and gate._probe_done is None and gate._in_flight == 0
