@@ -183,6 +183,23 @@ async def drip(server: MisbehavingServer, writer: Writer) -> None:
         await asyncio.sleep(0.05)
 
 
+async def http10_until_close(server: MisbehavingServer, writer: Writer) -> None:
+    """An HTTP/1.0 reply with no Content-Length: the body ends when the connection closes."""
+    writer.write(b"HTTP/1.0 200 OK\r\nContent-Type: application/json\r\n\r\n" + envelope_bytes())
+    await writer.drain()
+    writer.close()
+
+
+async def huge_header(server: MisbehavingServer, writer: Writer) -> None:
+    """A 200 with a 200 KB header line, past what an HTTP parser should accept."""
+    await _reply(writer, 200, envelope_bytes(), **{"X-Junk": "j" * 200_000})
+
+
+async def status_999(server: MisbehavingServer, writer: Writer) -> None:
+    """A status code no RFC defines."""
+    await _reply(writer, 999, b"{}", reason="Whatever")
+
+
 async def truncated_json(server: MisbehavingServer, writer: Writer) -> None:
     """A 200 whose JSON stops in the middle (with a correct Content-Length)."""
     body = envelope_bytes()
@@ -287,6 +304,9 @@ BEHAVIOURS: dict[str, Behaviour] = {
         hang_mid_body,
         trickle,
         drip,
+        http10_until_close,
+        huge_header,
+        status_999,
         truncated_json,
         truncated_json_500,
         invalid_json,

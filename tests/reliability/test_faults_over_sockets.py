@@ -33,6 +33,7 @@ OUTCOMES: dict[str, type[Any]] = {
     "huge_valid": Job,
     "wrong_content_type": Job,
     "no_content_type": Job,
+    "http10_until_close": Job,
     "reset": iv.APIConnectionError,
     "reset_before_reply": iv.APIConnectionError,
     "close_before_reply": iv.APIConnectionError,
@@ -40,6 +41,7 @@ OUTCOMES: dict[str, type[Any]] = {
     "chunked_cut": iv.APIConnectionError,
     "garbage": iv.APIConnectionError,
     "bad_gzip": iv.APIConnectionError,
+    "huge_header": iv.APIConnectionError,
     "hang": iv.APITimeoutError,
     "hang_mid_body": iv.APITimeoutError,
     "truncated_json": iv.ResponseDecodeError,
@@ -52,6 +54,7 @@ OUTCOMES: dict[str, type[Any]] = {
     "truncated_json_500": iv.ServerError,
     "html_502": iv.ServerError,
     "huge_500": iv.ServerError,
+    "status_999": iv.ServerError,
     "html_404": iv.NotFoundError,
     "redirect": iv.APIError,
     "redirect_same_host": iv.APIError,
@@ -60,7 +63,7 @@ RETRIED = {
     name
     for name, outcome in OUTCOMES.items()
     if issubclass(outcome, (iv.APIConnectionError, iv.ServerError))
-}
+} - {"status_999"}  # a 5xx-or-above the API never sends: a ServerError, but only 500-504 retry
 
 
 # Building an SSL context costs ~50 ms; these servers speak plain HTTP, so build it once.
