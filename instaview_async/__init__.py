@@ -1,6 +1,8 @@
 """instaview-async: the asyncio-native Python SDK for the InstaView recruiting API."""
 
-from ._bulk import BulkImport, BulkResult
+import importlib
+from typing import TYPE_CHECKING, Any
+
 from ._client import DEFAULT_BASE_URL, AsyncClient
 from ._details import (
     ApiKeySuspendedDetails,
@@ -37,9 +39,33 @@ from ._stats import ClientStats
 from ._version import __version__
 from ._wire import NOT_GIVEN, NotGiven
 from .middleware import CallNext, Middleware, default_middleware
-from .models.webhooks import WebhookEventType
-from .resources.sourcing import SourcingTimeoutError
-from .webhooks import WebhookPayloadError
+
+if TYPE_CHECKING:
+    from ._bulk import BulkImport, BulkResult
+    from .models.webhooks import WebhookEventType
+    from .resources.sourcing import SourcingTimeoutError
+    from .webhooks import WebhookPayloadError
+
+# Names whose modules load every model or a whole resource are imported on first use, so that
+# `import instaview_async` stays cheap (PEP 562).
+_LAZY = {
+    "BulkImport": "._bulk",
+    "BulkResult": "._bulk",
+    "SourcingTimeoutError": ".resources.sourcing",
+    "WebhookEventType": ".models.webhooks",
+    "WebhookPayloadError": ".webhooks",
+}
+
+
+def __getattr__(name: str) -> Any:
+    """Import a lazily exported name on first use."""
+    module = _LAZY.get(name)
+    if module is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(importlib.import_module(module, __name__), name)
+    globals()[name] = value
+    return value
+
 
 __all__ = [
     "DEFAULT_BASE_URL",
