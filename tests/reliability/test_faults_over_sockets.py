@@ -23,7 +23,7 @@ from .misbehaving_server import HUGE_SIZE, MisbehavingServer
 pytestmark = pytest.mark.anyio
 
 KEY = "sk_test_RELIABILITY_SECRET"
-N_SOCKET_CREATES = 60
+N_SOCKET_CREATES = 100
 TIMEOUT = 0.2  # seconds; the "hang" cases wait this long and no more
 
 # case -> what the caller gets: a model class or the exact SDK exception class
@@ -195,7 +195,7 @@ async def test_a_redirect_followed_by_your_own_http_client_drops_the_key(
 
 
 async def test_fake_over_a_real_socket_loses_and_duplicates_nothing() -> None:
-    """60 creates through uvicorn with 5xx, malformed bodies and dropped replies: 200 jobs."""
+    """100 creates through uvicorn with 5xx, malformed bodies and dropped replies: 100 jobs."""
     faults = Faults(error_rate=0.15, malformed_rate=0.05, drop_after_commit_rate=0.1, seed=5)
     fake = FakeInstaView(faults=faults)
     key = fake.create_api_key()
