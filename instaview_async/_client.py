@@ -66,6 +66,10 @@ class _Shared:
     rate_limit: RateLimit | None
     stats: ClientStats
     closed: bool = False
+    default_headers: tuple[tuple[bytes, bytes], ...] = attrs.field(init=False)
+
+    def __attrs_post_init__(self) -> None:
+        self.default_headers = tuple(self.http_client.headers.raw)
 
 
 class AsyncClient:
@@ -223,14 +227,29 @@ class AsyncClient:
         query = {k: _query_value(v) for k, v in (params or {}).items() if v is not None}
         if self._company_id is not None:
             query.setdefault("companyId", self._company_id)
-        headers = {"Idempotency-Key": idempotency_key} if idempotency_key else None
-        return self._shared.http_client.build_request(
+        if not self._shared.owns_http_client:
+            # A client the user brought may carry headers, cookies or params of its own.
+            return self._shared.http_client.build_request(
+                method,
+                self._base_url + path,
+                params=query or None,
+                json=json,
+                headers={"Idempotency-Key": idempotency_key} if idempotency_key else None,
+                timeout=self._timeout,
+            )
+        # Our own httpx client has nothing to merge in but its default headers: building the
+        # request directly skips httpx's merging of URL, headers, cookies and params (a sixth
+        # of a call's CPU time). The API is stateless, so no cookies are sent either way.
+        headers = list(self._shared.default_headers)
+        if idempotency_key:
+            headers.append((b"Idempotency-Key", idempotency_key.encode()))
+        return httpx.Request(
             method,
             self._base_url + path,
             params=query or None,
             json=json,
             headers=headers,
-            timeout=self._timeout,
+            extensions={"timeout": self._timeout.as_dict()},
         )
 
     async def request(

@@ -75,7 +75,12 @@ class Retry:
         while True:
             request.extensions[ATTEMPT] = attempt
             try:
-                response = await self._attempt(request, call_next, deadline)
+                # No deadline (the default): call straight through, one coroutine frame less.
+                response = await (
+                    call_next(request)
+                    if deadline is None
+                    else self._attempt(request, call_next, deadline)
+                )
             except APIConnectionError as error:
                 delay = self._next_delay(attempt, None, deadline)
                 if delay is None:
