@@ -176,7 +176,10 @@ class Jobs(Resource):
         )
 
     async def delete(self, job_id: str) -> None:
-        """Delete a job; NotFoundError if it is unknown or already deleted."""
+        """Delete a job; NotFoundError if it is unknown or already deleted.
+
+        A retry that finds the job gone after the first reply was lost returns normally.
+        """
         await self._client.request("DELETE", f"/jobs/{path_id('job_id', job_id)}", None)
 
 
