@@ -34,7 +34,6 @@ from .interviews import (
     CallAttemptStatus,
     Interview,
     InterviewStatus,
-    NewJob,
 )
 from .jobs import (
     Education,
@@ -44,6 +43,7 @@ from .jobs import (
     JobLocation,
     JobStatus,
     LanguageRequirement,
+    NewJob,
     Salary,
     WorkMode,
 )

@@ -10,7 +10,7 @@ from typing import Any
 import attrs
 
 from ._base import WireEnum
-from .jobs import Education, Experience, JobLocation, JobStatus, LanguageRequirement, Salary
+from .jobs import Education, Experience, NewJob
 
 __all__ = [
     "Analysis",
@@ -132,23 +132,3 @@ class CallAttemptResult:
 
     success: bool = True
     message: str | None = None
-
-
-@attrs.frozen(kw_only=True)
-class NewJob:
-    """A job to create inline with an interview (the same fields as ``jobs.create``)."""
-
-    title: str
-    description: str
-    status: JobStatus | str | None = None
-    job_url: str | None = None
-    benefits: str | None = None
-    required_skills: tuple[str, ...] = ()
-    nice_to_have_skills: tuple[str, ...] = ()
-    language_requirements: tuple[LanguageRequirement, ...] = ()
-    education: tuple[Education | str, ...] = ()
-    experience: Experience | str | None = None
-    contract_type: str | None = None
-    location: JobLocation | None = None
-    salary: Salary | None = None
-    metadata: Mapping[str, Any] | None = None

@@ -18,6 +18,7 @@ __all__ = [
     "JobLocation",
     "JobStatus",
     "LanguageRequirement",
+    "NewJob",
     "Salary",
     "WorkMode",
 ]
@@ -125,3 +126,23 @@ class JobFromUrl:
 
     data: Job
     source_url: str | None = None
+
+
+@attrs.frozen(kw_only=True)
+class NewJob:
+    """A job to create inline with an interview (the same fields as ``jobs.create``)."""
+
+    title: str
+    description: str
+    status: JobStatus | str | None = None
+    job_url: str | None = None
+    benefits: str | None = None
+    required_skills: tuple[str, ...] = ()
+    nice_to_have_skills: tuple[str, ...] = ()
+    language_requirements: tuple[LanguageRequirement, ...] = ()
+    education: tuple[Education | str, ...] = ()
+    experience: Experience | str | None = None
+    contract_type: str | None = None
+    location: JobLocation | None = None
+    salary: Salary | None = None
+    metadata: Mapping[str, Any] | None = None
