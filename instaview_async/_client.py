@@ -16,6 +16,7 @@ import httpx
 
 from ._envelope import decode, parse_json, unwrap
 from ._error_mapping import error_from_response
+from ._error_mapping import error_from_response
 from ._exceptions import InstaViewError
 from ._pagination import AsyncPager, Page, decode_page
 from ._policies import CircuitBreakerPolicy, RateLimitPolicy, RetryPolicy
@@ -272,7 +273,7 @@ class AsyncClient:
         response = await self.send(request)
         if cast is None:
             if not response.is_success and not _already_deleted(request, response):
-                decode(response, None)
+                raise error_from_response(response)
             return None  # type: ignore[return-value]
         result: T = decode(response, cast)
         return result
@@ -295,7 +296,7 @@ class AsyncClient:
             )
             response = await self.send(request)
             if not response.is_success:
-                decode(response, None)
+                raise error_from_response(response)
             data = unwrap(parse_json(response), response)
             return decode_page(data, item_type, response, page=number, limit=limit)
 
