@@ -16,7 +16,6 @@ import httpx
 
 from ._envelope import decode, parse_json, unwrap
 from ._error_mapping import error_from_response
-from ._error_mapping import error_from_response
 from ._exceptions import InstaViewError
 from ._pagination import AsyncPager, Page, decode_page
 from ._policies import CircuitBreakerPolicy, RateLimitPolicy, RetryPolicy
