@@ -8,7 +8,7 @@ Only rules that are cheap and certain are checked here; the server stays the aut
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from datetime import datetime
 from typing import Any
 
@@ -40,6 +40,13 @@ def raise_if_any(problems: Problems) -> None:
         code="VALIDATION_ERROR",
         details=ValidationErrorDetails(fields=dict(problems)),
     )
+
+
+def check(rule: Callable[..., None], *args: Any, **kwargs: Any) -> None:
+    """Run one rule (``rule(*args, problems, **kwargs)``) and raise what it found, if anything."""
+    problems: Problems = {}
+    rule(*args, problems, **kwargs)
+    raise_if_any(problems)
 
 
 def candidate(payload: Mapping[str, Any], problems: Problems, *, prefix: str = "") -> None:

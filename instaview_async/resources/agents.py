@@ -64,9 +64,7 @@ class Agents(Resource):
             company_phone_number_id=company_phone_number_id,
             metadata=metadata,
         )
-        problems: _validate.Problems = {}
-        _validate.agent(payload, problems)
-        _validate.raise_if_any(problems)
+        _validate.check(_validate.agent, payload)
         return await self._client.request(
             "POST", "/agents", Agent, json=payload, idempotency_key=idempotency_key
         )
@@ -102,9 +100,7 @@ class Agents(Resource):
             company_phone_number_id=company_phone_number_id,
             metadata=metadata,
         )
-        problems: _validate.Problems = {}
-        _validate.agent(payload, problems, creating=False)
-        _validate.raise_if_any(problems)
+        _validate.check(_validate.agent, payload, creating=False)
         return await self._client.request("PATCH", _path(agent_id), Agent, json=payload)
 
     async def delete(self, agent_id: str) -> None:

@@ -71,9 +71,7 @@ class Candidates(Resource):
             job_ids=job_ids,
             metadata=metadata,
         )
-        problems: _validate.Problems = {}
-        _validate.candidate(payload, problems)
-        _validate.raise_if_any(problems)
+        _validate.check(_validate.candidate, payload)
         return await self._client.request(
             "POST", "/candidates", Candidate, json=payload, idempotency_key=idempotency_key
         )
@@ -105,9 +103,7 @@ class Candidates(Resource):
             job_ids=job_ids,
             metadata=metadata,
         )
-        problems: _validate.Problems = {}
-        _validate.candidate_update(payload, problems)
-        _validate.raise_if_any(problems)
+        _validate.check(_validate.candidate_update, payload)
         return await self._client.request("PATCH", _path(candidate_id), Candidate, json=payload)
 
     async def delete(self, candidate_id: str) -> None:

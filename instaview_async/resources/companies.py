@@ -63,9 +63,7 @@ class Companies(Resource):
             location=_nested(location),
             settings=_nested(settings),
         )
-        problems: _validate.Problems = {}
-        _validate.company(payload, problems)
-        _validate.raise_if_any(problems)
+        _validate.check(_validate.company, payload)
         return await self._client.request(
             "POST", _PATH, Company, json=payload, idempotency_key=idempotency_key
         )
@@ -97,9 +95,7 @@ class Companies(Resource):
             location=_nested(location),
             settings=_nested(settings),
         )
-        problems: _validate.Problems = {}
-        _validate.company(payload, problems)
-        _validate.raise_if_any(problems)
+        _validate.check(_validate.company, payload)
         return await self._client.request("PATCH", _path(company_id), Company, json=payload)
 
 

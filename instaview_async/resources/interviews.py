@@ -140,9 +140,7 @@ class CallAttempts(Resource):
         idempotency_key: str | None = None,
     ) -> CallAttemptResult:
         """Schedule a call (``None``: as soon as possible), replacing any scheduled attempt."""
-        problems: _validate.Problems = {}
-        _validate.aware(scheduled_at, "scheduledAt", problems)
-        _validate.raise_if_any(problems)
+        _validate.check(_validate.aware, scheduled_at, "scheduledAt")
         payload = {} if scheduled_at is None else {"scheduledAt": _timestamp(scheduled_at)}
         request = self._client.build_request(
             "POST",
@@ -159,9 +157,7 @@ class CallAttempts(Resource):
         self, interview_id: str, attempt_id: str, *, scheduled_at: datetime | str
     ) -> None:
         """Move a SCHEDULED attempt to a new future, timezone-aware time (not while in progress)."""
-        problems: _validate.Problems = {}
-        _validate.aware(scheduled_at, "scheduledAt", problems)
-        _validate.raise_if_any(problems)
+        _validate.check(_validate.aware, scheduled_at, "scheduledAt")
         await self._client.request(
             "PATCH",
             _attempt_path(interview_id, attempt_id),
