@@ -175,7 +175,9 @@ async def import_candidates(
                 return 2
         try:
             if fake_api is not None and job_id is None:
-                job = await client.jobs.create(title="Imported candidates", description="--fake run")
+                job = await client.jobs.create(
+                    title="Imported candidates", description="--fake run"
+                )
                 job_id = job.id
             with make_progress(None) as progress:
                 tally = await run_import(

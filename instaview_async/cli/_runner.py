@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import time
-from collections.abc import AsyncIterator, Iterable, Mapping
+from collections.abc import AsyncGenerator, Iterable, Mapping
+from contextlib import aclosing
 from typing import Any
 
 import attrs
@@ -60,7 +61,7 @@ async def run_import(
         progress.note(f"line {line}: failed: {reason}")
         progress.advance("failed")
 
-    async def good_rows() -> AsyncIterator[Mapping[str, Any]]:
+    async def good_rows() -> AsyncGenerator[Mapping[str, Any], None]:
         index = 0  # the position bulk_create sees, which its results report back
         for item in rows:
             if isinstance(item, BadRow):
@@ -79,10 +80,11 @@ async def run_import(
         return row_key(namespace, lines[index], fields)
 
     started = time.perf_counter()
-    async for result in client.candidates.bulk_create(
-        good_rows(), job_id=job_id, concurrency=concurrency, key=key
-    ):
-        await _account(result, lines.pop(result.index), tally, journal, fail, progress)
+    async with aclosing(good_rows()) as source:  # closed here even when the import is cancelled
+        async for result in client.candidates.bulk_create(
+            source, job_id=job_id, concurrency=concurrency, key=key
+        ):
+            await _account(result, lines.pop(result.index), tally, journal, fail, progress)
     tally.seconds = time.perf_counter() - started
     return tally
 

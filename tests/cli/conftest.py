@@ -29,8 +29,10 @@ def served(monkeypatch: pytest.MonkeyPatch) -> Iterator[Served]:
     """
     fake = FakeInstaView()
     key = fake.create_api_key()
-    with anyio.from_thread.start_blocking_portal() as portal:
-        with portal.wrap_async_context_manager(fake.serve(port=0)) as base_url:
-            monkeypatch.setenv("INSTAVIEW_BASE_URL", base_url)
-            monkeypatch.setenv("INSTAVIEW_API_KEY", key)
-            yield Served(fake, base_url, key)
+    with (
+        anyio.from_thread.start_blocking_portal() as portal,
+        portal.wrap_async_context_manager(fake.serve(port=0)) as base_url,
+    ):
+        monkeypatch.setenv("INSTAVIEW_BASE_URL", base_url)
+        monkeypatch.setenv("INSTAVIEW_API_KEY", key)
+        yield Served(fake, base_url, key)
