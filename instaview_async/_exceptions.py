@@ -29,7 +29,7 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     import httpx
 
-    from ._envelope import ErrorBody
+    from ._error_body import ErrorBody
 
 __all__ = [
     "APIConnectionError",

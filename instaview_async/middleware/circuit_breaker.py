@@ -16,7 +16,7 @@ from .._policies import CircuitBreakerPolicy
 from .._stats import ClientStats
 
 if TYPE_CHECKING:
-    from . import CallNext
+    from ._types import CallNext
 
 __all__ = ["CircuitBreaker", "CircuitState"]
 

@@ -17,7 +17,7 @@ from .._retry_after import header_retry_after
 from .._stats import ClientStats
 
 if TYPE_CHECKING:
-    from . import CallNext
+    from ._types import CallNext
 
 __all__ = ["ATTEMPT", "RETRYABLE_STATUSES", "Retry"]
 
