@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
-import os
 import random
 import sys
 from collections import Counter
@@ -21,7 +20,7 @@ from ._progress import make_progress, print_table
 from ._rows import BadRow, SourceRow, read_rows
 from ._runner import Tally, run_import
 
-__all__ = ["demo", "fake_server", "import_candidates"]
+__all__ = ["demo", "import_candidates"]
 
 # Short backoffs keep the demo under a minute; the shape of the policy is the default one.
 _DEMO_RETRY = RetryPolicy(max_attempts=6, base_delay=0.05, max_delay=1.0)
@@ -212,20 +211,3 @@ def _import_client(fake: bool) -> tuple[AsyncClient, object | None]:
 
     api = FakeInstaView()
     return api.client(api_key=api.create_api_key()), api
-
-
-async def fake_server(port: int) -> int:
-    """Serve the fake API on 127.0.0.1 until interrupted, printing a key to use."""
-    from ..testing import FakeInstaView
-
-    fake = FakeInstaView()
-    key = fake.create_api_key()
-    async with fake.serve(port=port) as base_url:
-        print(f"fake InstaView API on {base_url}")
-        print(f"  export INSTAVIEW_BASE_URL={base_url}")
-        print(f"  export INSTAVIEW_API_KEY={key}  # a key of the fake, not a real one")
-        sys.stdout.flush()
-        if os.environ.get("INSTAVIEW_FAKE_SERVER_ONCE"):  # lets a test start and stop it
-            return 0
-        await anyio.sleep_forever()
-    return 0
