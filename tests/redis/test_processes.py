@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from collections import Counter
 from collections.abc import Callable
 from typing import Any
@@ -52,7 +53,7 @@ async def _run(configs: list[dict[str, Any]]) -> list[dict[str, Any]]:
 
 async def test_three_processes_share_one_429_wait(redis_server: RedisServer) -> None:
     """The key's window is spent elsewhere: one process meets the 429, the others wait with it."""
-    fake = FakeInstaView(requests_per_minute=6, minute_seconds=1.0)
+    fake = FakeInstaView(requests_per_minute=6, minute_seconds=2.0)
     key = fake.create_api_key()
     async with fake.serve() as base_url:
         job_id = await _job(base_url, key)
@@ -60,7 +61,8 @@ async def test_three_processes_share_one_429_wait(redis_server: RedisServer) -> 
         workers = Workers([{**common, "mode": "get", "job_id": job_id, "count": 1}] * 3)
         try:
             await workers.ready()
-            # Another program on the key spends the rest of the window just before they start.
+            # Another program on the key spends a whole window just before they start.
+            await anyio.sleep(2.0 - time.time() % 2.0)
             async with httpx.AsyncClient(base_url=base_url) as http:
                 while _statuses(fake)[429] == 0:
                     await http.get(f"/jobs/{job_id}", headers={"Authorization": f"Bearer {key}"})
