@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import logging
 import sys
 import time
@@ -15,7 +14,9 @@ from typing import Any
 import anyio
 import attrs
 from redis.asyncio import Redis
-from redis.exceptions import RedisError
+from redis.asyncio.retry import Retry
+from redis.backoff import NoBackoff
+from redis.exceptions import ConnectionError as RedisConnectionError
 
 from ..._budget import Admission, Reply
 from ..._exceptions import InstaViewError
@@ -27,10 +28,12 @@ logger = logging.getLogger("instaview_async")
 
 _WINDOWS = ("minute", "hour")
 _UNKNOWN, _KNOWN = 0, 1
-_FAILURES = (RedisError, OSError, TimeoutError, asyncio.TimeoutError)
 # A permit is not handed out this close to its window's reset (the slowest of the last replies,
 # at most this): sent then, the request would count against the next window on the server.
 _MAX_MARGIN = 2.0
+# The first call (again after an outage) also connects, says hello and loads the scripts: on a
+# busy machine that can take longer than a command, so it gets this long at least.
+_COLD = 2.0
 
 
 @attrs.frozen
@@ -59,8 +62,9 @@ class RedisBudget:
 
     Redis keys are ``{prefix}:{<fingerprint>}:rl:*``, the fingerprint being a SHA-256 of the API
     key and base URL: the key itself is never sent to Redis. Every call is bounded by
-    ``timeout`` seconds; when Redis is down, slow or restarted, clients fall back to their own
-    in-process gate (one warning log) and try Redis again every ``retry_interval`` seconds.
+    ``timeout`` seconds (the first, which also connects, 2 s at least); when Redis is down, slow
+    or restarted, clients fall back to their own in-process gate (one warning log) and try
+    Redis again every ``retry_interval`` seconds.
     Needs asyncio (redis-py's client does not run under trio) and Redis 5+ or Valkey; close it
     with `aclose` (or ``async with``) when a URL was given.
     """
@@ -77,6 +81,7 @@ class RedisBudget:
         "_retry_interval",
         "_scripts",
         "_timeout",
+        "_warm",
         "lease",
         "poll",
     )
@@ -86,7 +91,7 @@ class RedisBudget:
         redis: str | Redis,
         *,
         prefix: str = "instaview",
-        timeout: float = 0.25,
+        timeout: float = 0.5,
         retry_interval: float = 1.0,
         clock: Callable[[], float] = time.monotonic,
     ) -> None:
@@ -96,17 +101,14 @@ class RedisBudget:
         if timeout <= 0 or retry_interval < 0:
             raise ValueError("timeout must be > 0 and retry_interval >= 0")
         self._owns = isinstance(redis, str)
-        self._redis: Redis = (
-            Redis.from_url(redis, socket_timeout=timeout, socket_connect_timeout=timeout)
-            if isinstance(redis, str)
-            else redis
-        )
+        self._redis: Redis = _from_url(redis, timeout) if isinstance(redis, str) else redis
         self._scripts = (self._redis.register_script(ADMIT), self._redis.register_script(REPORT))
         self._prefix = prefix
         self._timeout = timeout
         self._retry_interval = retry_interval
         self._clock = clock
         self._down = False
+        self._warm = False
         self._retry_at = 0.0
         self._keys: dict[str, list[str]] = {}
         self._latencies: deque[float] = deque(maxlen=32)
@@ -126,7 +128,7 @@ class RedisBudget:
     async def admit(self, scope: str) -> Admission | None:
         """Take a permit from every known window, or say how long to wait; None: unreachable."""
         margin = min(_MAX_MARGIN, max(self._latencies, default=0.0))
-        args = (_ms(self.lease), _ms(self.poll), 5000, _ms(margin))
+        args = (_ms(self.lease), _ms(self.poll), _ms(margin))
         raw = await self._run(0, scope, args)
         if raw is None:
             return None
@@ -183,25 +185,22 @@ class RedisBudget:
                 return None
             self._retry_at = self._clock() + self._retry_interval  # one task tries, not all
         try:
-            with anyio.fail_after(self._timeout):
+            with anyio.fail_after(self._timeout if self._warm else max(self._timeout, _COLD)):
                 result = await self._scripts[which](keys=self._keys_of(scope), args=args)
-        except _FAILURES as exc:
+        except Exception as exc:
+            # Fail open means anything: besides RedisError and OSError, redis-py lets out
+            # AttributeError and the like when a connection dies under a command.
             self._failed(exc)
-            await self._drop_idle_connections()
             return None
+        self._warm = True
         if self._down:
             self._down = False
             logger.info("shared rate-limit budget: Redis at %s answers again", _where(self._redis))
         return result
 
-    async def _drop_idle_connections(self) -> None:
-        # After a restart every pooled connection is dead; without this each one would fail
-        # once more when next used, long after Redis is back, and look like a new outage.
-        with anyio.move_on_after(self._timeout), contextlib.suppress(*_FAILURES):
-            await self._redis.connection_pool.disconnect(inuse_connections=False)
-
     def _failed(self, exc: BaseException) -> None:
         self._retry_at = self._clock() + self._retry_interval
+        self._warm = False
         if self._down:
             return
         self._down = True
@@ -218,9 +217,22 @@ class RedisBudget:
         keys = self._keys.get(scope)
         if keys is None:
             base = f"{self._prefix}:{{{scope[:32]}}}:rl"
-            names = ("closed", "probe", "unpaced", *_WINDOWS)
+            names = ("closed", "probe", "unpaced", "margin", *_WINDOWS)
             keys = self._keys[scope] = [f"{base}:{name}" for name in names]
         return keys
+
+
+def _from_url(url: str, timeout: float) -> Redis:
+    # One retry on a connection error: after a restart every pooled connection is dead, and
+    # each would otherwise fail once more when next used, long after Redis is back.
+    client: Redis = Redis.from_url(
+        url,
+        socket_timeout=max(timeout, _COLD),
+        socket_connect_timeout=max(timeout, _COLD),
+        retry=Retry(NoBackoff(), 1),
+        retry_on_error=[RedisConnectionError],
+    )
+    return client
 
 
 def _news(admission: Admission, reply: Reply | None) -> bool:
