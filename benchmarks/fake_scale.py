@@ -145,12 +145,13 @@ async def main(sizes: list[int], rounds: int, batch: int, memory_rows: int) -> N
     big = _Filled()
     await big.start()
     print(f"fake scale: {rounds} rounds of {batch} creates and {batch} list pages per level")
-    print(f"{'stored':>8}  {'create/empty':>12}  {'page/empty':>10}  create us (filled, empty)")
+    print("(each level's rounds add their creates to the filled fake; the empty one is fresh)")
+    print(f"{'stored':>8}  {'create/empty':>12}  {'page/empty':>10}  create us CPU (filled, empty)")
     for size in sizes:
         await big.fill_to(size)
         c_ratio, p_ratio, c_big, c_small = await _level(big, rounds, batch)
         print(
-            f"{big.count:>8}  {c_ratio:>11.2f}x  {p_ratio:>9.2f}x  "
+            f"{size:>8}  {c_ratio:>11.2f}x  {p_ratio:>9.2f}x  "
             f"{c_big * 1e6:.0f}, {c_small * 1e6:.0f}"
         )
     per_row, per_request = await _memory(memory_rows)
