@@ -67,7 +67,8 @@ class _Shared:
     rate_limit: RateLimit | None
     stats: ClientStats
     closed: bool = False
-    default_headers: tuple[tuple[bytes, bytes], ...] = attrs.field(init=False)
+    # Headers of a client the user brought may hold credentials: never in a repr.
+    default_headers: tuple[tuple[bytes, bytes], ...] = attrs.field(init=False, repr=False)
 
     def __attrs_post_init__(self) -> None:
         self.default_headers = tuple(self.http_client.headers.raw)
