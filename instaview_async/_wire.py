@@ -115,7 +115,7 @@ def _bad_id(name: str, value: str) -> Exception:
         )
     shown = value if len(value) <= 40 else value[:40] + "..."
     return ValidationError(
-        f"invalid request (not sent): {name} {reason}, got {shown!r}",
+        "invalid request (not sent)",
         code="VALIDATION_ERROR",
-        details=ValidationErrorDetails(fields={name: reason}),
+        details=ValidationErrorDetails(fields={name: f"{reason} (got {shown!r})"}),
     )

@@ -24,21 +24,25 @@ __all__ = [
     "company",
     "exclusive",
     "interview",
+    "invalid",
     "raise_if_any",
 ]
 
 Problems = dict[str, str]
 
+NOT_SENT = "invalid request (not sent)"
+
 
 def raise_if_any(problems: Problems) -> None:
     """Raise a VALIDATION_ERROR naming every field in ``problems``, if there are any."""
-    if not problems:
-        return
-    listed = "; ".join(f"{field}: {reason}" for field, reason in problems.items())
-    raise ValidationError(
-        f"invalid request (not sent): {listed}",
-        code="VALIDATION_ERROR",
-        details=ValidationErrorDetails(fields=dict(problems)),
+    if problems:
+        raise invalid(problems)
+
+
+def invalid(problems: Mapping[str, str]) -> ValidationError:
+    """The ValidationError of a request refused before sending; its ``str()`` lists the fields."""
+    return ValidationError(
+        NOT_SENT, code="VALIDATION_ERROR", details=ValidationErrorDetails(fields=dict(problems))
     )
 
 
