@@ -119,11 +119,12 @@ class ValidationError(APIError):
     """How many field reasons ``str()`` lists before "+N more"."""
 
     def _reasons(self) -> str:
-        fields = self.field_errors
+        # Reasons the message already says are left out: the SDK's own refusals list every
+        # field in the message, and MISSING_REQUIRED_FIELD's one reason is its message.
         listed = [
-            _reason(field, reason)
-            for field, reason in fields.items()
-            if reason != self.message  # MISSING_REQUIRED_FIELD's one reason is the message
+            field_reason(field, reason)
+            for field, reason in self.field_errors.items()
+            if str(reason) not in self.message
         ]
         shown = listed[: self.SHOWN_REASONS]
         more = len(listed) - len(shown)
@@ -206,12 +207,24 @@ class ResponseDecodeError(InstaViewError):
         self.status_code = response.status_code if response is not None else None
 
 
-def _reason(field: str, reason: object) -> str:
+def field_reason(field: str, reason: object) -> str:
     """``field: reason``, or the reason alone when it already starts with the field's name."""
     if isinstance(reason, (list, tuple)):
         reason = "; ".join(str(r) for r in reason)
     text = str(reason)
     return text if text.startswith(field) else f"{field}: {text}"
+
+
+def not_sent(fields: Mapping[str, str]) -> ValidationError:
+    """The ValidationError of a request the SDK refused before sending, naming every field."""
+    from ._details import ValidationErrorDetails  # loads the converter: only when refusing
+
+    listed = "; ".join(field_reason(field, reason) for field, reason in fields.items())
+    return ValidationError(
+        f"invalid request (not sent): {listed}",
+        code="VALIDATION_ERROR",
+        details=ValidationErrorDetails(fields=dict(fields)),
+    )
 
 
 def request_target(request: httpx.Request) -> str:

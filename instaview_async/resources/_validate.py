@@ -12,8 +12,7 @@ from collections.abc import Callable, Mapping
 from datetime import datetime
 from typing import Any
 
-from .._details import ValidationErrorDetails
-from .._exceptions import ValidationError
+from .._exceptions import ValidationError, not_sent
 
 __all__ = [
     "Problems",
@@ -30,8 +29,6 @@ __all__ = [
 
 Problems = dict[str, str]
 
-NOT_SENT = "invalid request (not sent)"
-
 
 def raise_if_any(problems: Problems) -> None:
     """Raise a VALIDATION_ERROR naming every field in ``problems``, if there are any."""
@@ -40,10 +37,8 @@ def raise_if_any(problems: Problems) -> None:
 
 
 def invalid(problems: Mapping[str, str]) -> ValidationError:
-    """The ValidationError of a request refused before sending; its ``str()`` lists the fields."""
-    return ValidationError(
-        NOT_SENT, code="VALIDATION_ERROR", details=ValidationErrorDetails(fields=dict(problems))
-    )
+    """The ValidationError of a request refused before sending, naming every field."""
+    return not_sent(problems)
 
 
 def check(rule: Callable[..., None], *args: Any, **kwargs: Any) -> None:
