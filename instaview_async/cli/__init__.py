@@ -132,6 +132,15 @@ def _common_import_options() -> argparse.ArgumentParser:
         "--fake", action="store_true", help="try the file on the embedded fake API (no key)"
     )
     common.add_argument(
+        "--redis", metavar="URL",
+        help="share the key's rate-limit budget and the journal with other workers through "
+        "Redis (redis://host:port/db; extra 'redis')",
+    )  # fmt: skip
+    common.add_argument(
+        "--shard", type=_options.shard, metavar="I/N",
+        help="import only data rows i with i mod N == I (0 <= I < N), one of N workers",
+    )  # fmt: skip
+    common.add_argument(
         "--grace", type=_options.seconds, default=10.0, metavar="S",
         help="after Ctrl-C, how long rows in flight may finish (default 10)",
     )  # fmt: skip

@@ -8,22 +8,35 @@ problem exits 2 before a single request is sent.
 from __future__ import annotations
 
 import argparse
+import importlib.util
 import os
 import shlex
 import sys
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import anyio
 import attrs
 
 from .._client import DEFAULT_BASE_URL, AsyncClient
-from ..journal import FAKE_TARGET, FileJournal, JournalBinding, JournalEntry, JournalError
+from .._policies import RateLimitPolicy
+from ..journal import (
+    FAKE_TARGET,
+    FileJournal,
+    Journal,
+    JournalBinding,
+    JournalEntry,
+    JournalError,
+)
 from ._columns import CANDIDATES, JOBS, ColumnsError, Kind, Plan, plan
 from ._progress import make_progress, print_table
 from ._report import Report
 from ._runner import BulkFactory, Interrupt, Tally, run_import
-from ._source import Survey, read, survey
+from ._source import BadLine, Record, Survey, read, survey
+
+if TYPE_CHECKING:
+    from ..contrib.redis import RedisBudget
 
 __all__ = ["KINDS", "CommandError", "import_file"]
 
@@ -74,6 +87,8 @@ def _target(args: argparse.Namespace) -> str:
 
 def _check_paths(args: argparse.Namespace) -> None:
     """The report is written from scratch: it must not be the input or the journal."""
+    if args.redis is not None:
+        _check_redis(args)
     if not args.file.is_file():
         kind = "not a file" if args.file.exists() else "no such file"
         raise CommandError(f"{kind}: {args.file}")
@@ -82,6 +97,15 @@ def _check_paths(args: argparse.Namespace) -> None:
     for other, what in ((args.file, "the input file"), (args.journal, "the journal")):
         if other is not None and other.exists() and args.report.samefile(other):
             raise CommandError(f"--report {args.report} is {what}; it would be overwritten")
+
+
+def _check_redis(args: argparse.Namespace) -> None:
+    if args.journal is not None:
+        raise CommandError("--journal and --redis exclude each other (--redis keeps the journal)")
+    if importlib.util.find_spec("redis") is None:
+        raise CommandError("--redis needs redis-py: pip install 'instaview-async[redis]'")
+    if not args.redis.startswith(("redis://", "rediss://", "unix://")):
+        raise CommandError(f"--redis {args.redis!r} is not a redis://, rediss:// or unix:// URL")
 
 
 def _prepare(args: argparse.Namespace, kind: Kind, target: str) -> _Setup:
@@ -115,20 +139,22 @@ def _open_report(path: Path | None) -> Report:
 
 
 async def _run(args: argparse.Namespace, setup: _Setup, report: Report, argv: list[str]) -> int:
-    journal = None if args.journal is None else FileJournal(args.journal)
+    journal = _journal(args)
+    budget = _budget(args, setup.binding.target)
     if journal is not None:
         try:  # before any request: a journal made for another run must not skip rows
             await journal.bind(setup.binding)
         except (JournalError, OSError) as exc:
-            raise CommandError(f"{exc} (use another --journal path)") from None
+            hint = "" if args.redis else " (use another --journal path)"
+            raise CommandError(f"{exc}{hint}") from None
     try:
-        async with _client(args, setup.binding.target) as client:
+        async with _client(args, setup.binding.target, budget) as client:
             job_id = await _job_for(client, args, setup)
-            progress = make_progress(setup.survey.rows)
+            progress = make_progress(_shard_rows(setup.survey.rows, args.shard))
             try:
                 tally = await run_import(
                     _bulk(client, setup.kind, job_id, args.concurrency),
-                    read(setup.file, args.encoding),
+                    _shard(read(setup.file, args.encoding), args.shard),
                     plan=setup.plan,
                     namespace=f"cli:{setup.kind.name}:{job_id or '-'}",
                     journal=journal,
@@ -142,13 +168,47 @@ async def _run(args: argparse.Namespace, setup: _Setup, report: Report, argv: li
     finally:
         if journal is not None:
             await journal.aclose()
+        if budget is not None:
+            await budget.aclose()
     _print_account(setup.file.name, tally, stats)
     return await _finish(args, setup, tally, argv)
 
 
-def _client(args: argparse.Namespace, target: str) -> AsyncClient:
+def _journal(args: argparse.Namespace) -> Journal | None:
+    if args.redis is None:
+        return None if args.journal is None else FileJournal(args.journal)
+    from ..contrib.redis import RedisJournal
+
+    return RedisJournal(args.redis)
+
+
+def _shard(records: Iterator[Record | BadLine], shard: tuple[int, int] | None) -> Iterator[Any]:
+    """This worker's rows: data row i (from 0, readable or not) when i mod N == I."""
+    if shard is None:
+        return records
+    index, count = shard
+    return (item for i, item in enumerate(records) if i % count == index)
+
+
+def _shard_rows(rows: int, shard: tuple[int, int] | None) -> int:
+    if shard is None:
+        return rows
+    index, count = shard
+    return len(range(index, rows, count))
+
+
+def _budget(args: argparse.Namespace, target: str) -> RedisBudget | None:
+    """The key's budget shared through Redis (the fake of --fake is per process: no point)."""
+    if args.redis is None or target == FAKE_TARGET:
+        return None
+    from ..contrib.redis import RedisBudget
+
+    return RedisBudget(args.redis)
+
+
+def _client(args: argparse.Namespace, target: str, budget: RedisBudget | None) -> AsyncClient:
     if target != FAKE_TARGET:
-        return AsyncClient(base_url=target)
+        return AsyncClient(base_url=target, rate_limit=RateLimitPolicy(budget=budget))
     from ..testing import FakeInstaView
 
     fake = FakeInstaView()
@@ -194,8 +254,11 @@ def _print_account(title: str, tally: Tally, stats: object) -> None:
 async def _finish(args: argparse.Namespace, setup: _Setup, tally: Tally, argv: list[str]) -> int:
     if tally.stopped is None and not tally.interrupted:
         return EXIT_FAILED if tally.failed else EXIT_OK
-    journal = args.journal or await _leave_journal(setup, tally)
-    rerun = _rerun(argv, journal if args.journal is None else None)
+    if args.redis is not None:  # the journal in Redis has every done row already
+        rerun = _rerun(argv, None)
+    else:
+        journal = args.journal or await _leave_journal(setup, tally)
+        rerun = _rerun(argv, journal if args.journal is None else None)
     if tally.stopped is not None:
         print(f"stopped early: {tally.stopped}", file=sys.stderr)
     print(f"to go on where this run stopped: {rerun}", file=sys.stderr)

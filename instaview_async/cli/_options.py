@@ -7,7 +7,7 @@ import math
 
 from ._source import check_encoding
 
-__all__ = ["concurrency", "encoding", "fraction", "positive_int", "seconds"]
+__all__ = ["concurrency", "encoding", "fraction", "positive_int", "seconds", "shard"]
 
 
 def positive_int(text: str) -> int:
@@ -61,3 +61,15 @@ def encoding(text: str) -> str:
         return check_encoding(text)
     except ValueError as exc:
         raise argparse.ArgumentTypeError(str(exc)) from None
+
+
+def shard(text: str) -> tuple[int, int]:
+    """``I/N``: this worker's share of the rows, 0 <= I < N."""
+    index, slash, count = text.partition("/")
+    try:
+        i, n = int(index), int(count)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not I/N, e.g. 0/4") from None
+    if not slash or n < 1 or not 0 <= i < n:
+        raise argparse.ArgumentTypeError(f"{text!r}: I must be from 0 to N-1, e.g. 0/4 ... 3/4")
+    return i, n

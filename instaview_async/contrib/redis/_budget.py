@@ -6,7 +6,6 @@ import asyncio
 import logging
 import sys
 import time
-from collections import deque
 from collections.abc import Callable, Sequence
 from types import TracebackType
 from typing import Any
@@ -28,9 +27,6 @@ logger = logging.getLogger("instaview_async")
 
 _WINDOWS = ("minute", "hour")
 _UNKNOWN, _KNOWN = 0, 1
-# A permit is not handed out this close to its window's reset (the slowest of the last replies,
-# at most this): sent then, the request would count against the next window on the server.
-_MAX_MARGIN = 2.0
 # The first call (again after an outage) also connects, says hello and loads the scripts: on a
 # busy machine that can take longer than a command, so it gets this long at least.
 _COLD = 2.0
@@ -48,7 +44,6 @@ class _Seen:
 @attrs.frozen
 class _Token:
     windows: dict[str, _Seen]
-    admitted_at: float
 
 
 class RedisBudget:
@@ -73,7 +68,6 @@ class RedisBudget:
         "_clock",
         "_down",
         "_keys",
-        "_latencies",
         "_owns",
         "_prefix",
         "_redis",
@@ -111,7 +105,6 @@ class RedisBudget:
         self._warm = False
         self._retry_at = 0.0
         self._keys: dict[str, list[str]] = {}
-        self._latencies: deque[float] = deque(maxlen=32)
         self.lease = 2.0
         """Seconds a probe holds the budget before another request may probe."""
         self.poll = 0.02
@@ -127,8 +120,7 @@ class RedisBudget:
 
     async def admit(self, scope: str) -> Admission | None:
         """Take a permit from every known window, or say how long to wait; None: unreachable."""
-        margin = min(_MAX_MARGIN, max(self._latencies, default=0.0))
-        args = (_ms(self.lease), _ms(self.poll), _ms(margin))
+        args = (_ms(self.lease), _ms(self.poll))
         raw = await self._run(0, scope, args)
         if raw is None:
             return None
@@ -140,12 +132,10 @@ class RedisBudget:
             for i, name in enumerate(_WINDOWS)
             if len(rest) >= i * 3 + 3
         }
-        return Admission(0.0, probe=bool(probe), token=_Token(seen, self._clock()))
+        return Admission(0.0, probe=bool(probe), token=_Token(seen))
 
     async def report(self, scope: str, admission: Admission, reply: Reply | None) -> None:
         """Share a 429's wait and the windows a reply reported, when they tell Redis more."""
-        if reply is not None and isinstance(admission.token, _Token):
-            self._latencies.append(self._clock() - admission.token.admitted_at)
         if not _news(admission, reply):
             return
         retry = -1 if reply is None or reply.retry_after is None else _ms(reply.retry_after)
@@ -217,7 +207,7 @@ class RedisBudget:
         keys = self._keys.get(scope)
         if keys is None:
             base = f"{self._prefix}:{{{scope[:32]}}}:rl"
-            names = ("closed", "probe", "unpaced", "margin", *_WINDOWS)
+            names = ("closed", "probe", "unpaced", *_WINDOWS)
             keys = self._keys[scope] = [f"{base}:{name}" for name in names]
         return keys
 

@@ -2,9 +2,7 @@
 
 Keys of one scope (``KEYS``): ``closed`` (Redis ms until which a 429 closed the key), ``probe``
 (held by the one request that goes alone while the budget is unknown), ``unpaced`` (set while
-the API sends no rate-limit headers at all), ``margin`` (the slowest reply, in ms, any process
-saw lately: no permit is handed out closer than that to a window's reset), then one hash per
-window (``minute``, ``hour``):
+the API sends no rate-limit headers at all), then one hash per window (``minute``, ``hour``):
 
 - ``wid``: the window's id, the ``X-RateLimit-Reset-*`` value in ms, exactly as the server sent
   it, so that a late reply from an earlier window is recognised and ignored;
@@ -27,23 +25,15 @@ from __future__ import annotations
 __all__ = ["ADMIT", "REPORT"]
 
 ADMIT = """
--- ARGV: probe lease ms, poll ms, margin ms.
+-- ARGV: probe lease ms, poll ms.
 -- Returns {wait ms, probe 0/1, then per window: state (0 unknown, 1 known, 2 reset), wid, left}.
 local t = redis.call('TIME')
 local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
 local lease, poll = tonumber(ARGV[1]), tonumber(ARGV[2])
--- The margin is the slowest reply any process saw lately: one slow process must hold back all.
-local margin = tonumber(ARGV[3])
-local shared = tonumber(redis.call('GET', KEYS[4])) or 0
-if margin > shared then
-  redis.call('SET', KEYS[4], margin, 'PX', 30000)
-else
-  margin = shared
-end
 local closed = tonumber(redis.call('GET', KEYS[1]))
 if closed and closed > now then return {closed - now, 0} end
 local wait, known, reset, states = 0, 0, false, {}
-for i = 5, #KEYS do
+for i = 4, #KEYS do
   local w = redis.call('HMGET', KEYS[i], 'deadline', 'remaining', 'wid')
   local deadline, remaining = tonumber(w[1]), tonumber(w[2])
   local state = 0
@@ -55,10 +45,6 @@ for i = 5, #KEYS do
     end
     if deadline == 0 then
       state, reset = 2, true
-    elseif deadline - now < margin then
-      -- Sent now, the request could reach the server after the reset and count against the
-      -- next window: wait for that window instead.
-      wait = math.max(wait, deadline - now)
     elseif remaining <= 0 then
       wait = math.max(wait, deadline - now)
     end
@@ -77,7 +63,7 @@ if reset or (known == 0 and redis.call('EXISTS', KEYS[3]) == 0) then
   probe = 1
 end
 local out = {0, probe}
-for i = 5, #KEYS do
+for i = 4, #KEYS do
   local left = states[i][3]
   if states[i][1] == 1 then left = redis.call('HINCRBY', KEYS[i], 'remaining', -1) end
   out[#out + 1] = states[i][1]
@@ -98,8 +84,8 @@ if retry >= 0 then
   local closed = tonumber(redis.call('GET', KEYS[1]))
   if not closed or closed < until_ then redis.call('SET', KEYS[1], until_, 'PX', retry + 1) end
 end
-for i = 5, #KEYS do
-  local a = 5 + (i - 5) * 4
+for i = 4, #KEYS do
+  local a = 5 + (i - 4) * 4
   local wid = tonumber(ARGV[a])
   local w = redis.call('HMGET', KEYS[i], 'deadline', 'remaining', 'wid')
   local sdeadline, sremaining, swid = tonumber(w[1]), tonumber(w[2]), tonumber(w[3]) or -1
