@@ -30,7 +30,7 @@ from ._columns import CANDIDATES, JOBS, ColumnsError, Kind, Plan, plan
 from ._progress import make_progress, print_table
 from ._report import Report
 from ._runner import BulkFactory, Interrupt, Tally, run_import
-from ._source import Survey, read, survey
+from ._source import Survey, detect_format, read, survey
 
 __all__ = ["KINDS", "CommandError", "import_file"]
 
@@ -94,7 +94,7 @@ def _prepare(args: argparse.Namespace, kind: Kind, target: str) -> _Setup:
     except OSError as exc:
         raise CommandError(f"cannot read {file}: {exc.strerror}") from None
     try:
-        matched = plan(kind, found.columns, file.name)
+        matched = plan(kind, found.columns, file.name, unique=detect_format(file) == "csv")
     except ColumnsError as exc:
         raise CommandError(str(exc)) from None
     if matched.unknown:
