@@ -223,7 +223,9 @@ def _items(target: _Target, value: Any) -> Iterator[tuple[str | None, str, Any]]
         yield target.group, name, converted
 
 
-def plan(kind: Kind, columns: Iterable[str], source: str, *, unique: bool = True) -> Plan:
+def plan(
+    kind: Kind, columns: Iterable[str], source: str, *, unique: bool = True, check: bool = True
+) -> Plan:
     """Match a file's columns to ``kind``; ColumnsError when a required one is missing, or
     (``unique``: a CSV header) when two columns give the same field."""
     columns = list(columns)
@@ -243,7 +245,7 @@ def plan(kind: Kind, columns: Iterable[str], source: str, *, unique: bool = True
         seen[slot] = raw
         targets[raw] = target
     present = {target.column.name for target in targets.values() if target.group is None}
-    for need in kind.required:
+    for need in kind.required if check else ():
         if not present.intersection(need):
             wanted = " or ".join(need)
             found = ", ".join(repr(c) for c in columns) or "none"

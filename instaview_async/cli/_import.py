@@ -94,7 +94,11 @@ def _prepare(args: argparse.Namespace, kind: Kind, target: str) -> _Setup:
     except OSError as exc:
         raise CommandError(f"cannot read {file}: {exc.strerror}") from None
     try:
-        matched = plan(kind, found.columns, file.name, unique=detect_format(file) == "csv")
+        csv = detect_format(file) == "csv"
+        # JSON Lines whose every line is broken have no keys: let each line fail with its
+        # reason instead of blaming a missing column.
+        check = csv or bool(found.columns) or found.rows == 0
+        matched = plan(kind, found.columns, file.name, unique=csv, check=check)
     except ColumnsError as exc:
         raise CommandError(str(exc)) from None
     if matched.unknown:
