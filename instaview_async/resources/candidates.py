@@ -9,7 +9,7 @@ from typing import Any
 from .._bulk import BulkImport, KeyFunction
 from .._exceptions import ConflictError
 from .._pagination import AsyncPager
-from .._wire import NOT_GIVEN, NotGiven, body, path_id
+from .._wire import NOT_GIVEN, NotGiven, body, path_id, strings
 from ..models.candidates import Candidate, CandidateStatus
 from . import _validate
 from ._base import Resource
@@ -68,7 +68,7 @@ class Candidates(Resource):
             phone_number=phone_number,
             gdpr_expiry_date=gdpr_expiry_date,
             job_id=job_id,
-            job_ids=job_ids,
+            job_ids=strings("job_ids", job_ids),
             metadata=metadata,
         )
         _validate.check(_validate.candidate, payload)
@@ -100,7 +100,7 @@ class Candidates(Resource):
             gdpr_expiry_date=gdpr_expiry_date,
             status=status,
             job_id=job_id,
-            job_ids=job_ids,
+            job_ids=strings("job_ids", job_ids),
             metadata=metadata,
         )
         _validate.check(_validate.candidate_update, payload)
