@@ -10,21 +10,13 @@ import attrs
 import httpx
 
 from ._converter import converter, describe_failure
+from ._error_body import ErrorBody
 from ._error_mapping import error_from_body, error_from_response
 from ._exceptions import ResponseDecodeError
 
 __all__ = ["Envelope", "ErrorBody", "decode", "parse_json", "unwrap"]
 
 T = TypeVar("T")
-
-
-@attrs.frozen(kw_only=True)
-class ErrorBody:
-    """The ``error`` member of a failed envelope."""
-
-    code: str
-    message: str = ""
-    details: Any = None
 
 
 @attrs.frozen(kw_only=True)

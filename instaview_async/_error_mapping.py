@@ -11,6 +11,7 @@ import httpx
 
 from . import _exceptions as exc
 from ._details import decode_details
+from ._error_body import ErrorBody
 from ._retry_after import body_retry_after, header_retry_after, reset_delay
 
 __all__ = ["error_class", "error_from_body", "error_from_response"]
@@ -78,8 +79,6 @@ def error_from_body(response: httpx.Response, body: Any) -> exc.APIError:
         "response": response,
     }
     if code is not None:
-        from ._envelope import ErrorBody
-
         kwargs["error"] = ErrorBody(code=code, message=message, details=kwargs["details"])
     if cls is exc.RateLimitError:
         kwargs["retry_after"] = retry_after_of(response, body)

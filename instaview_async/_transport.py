@@ -7,7 +7,7 @@ import time
 
 import httpx
 
-from ._exceptions import APIConnectionError, APITimeoutError
+from ._exceptions import APIConnectionError, APITimeoutError, request_target
 from .middleware.retry import ATTEMPT
 
 __all__ = ["HTTPXSend"]
@@ -19,7 +19,9 @@ class HTTPXSend:
     """Sends one attempt with ``httpx.AsyncClient.send`` and logs it at DEBUG.
 
     httpx's exceptions never leave the SDK: timeouts become APITimeoutError and every other
-    request failure APIConnectionError, with the httpx exception as ``__cause__``.
+    request failure APIConnectionError, with the httpx exception as ``__cause__``. Their message
+    names the method, path, host and port (``GET /jobs to api.instaview.sk:443 failed: ...``),
+    so a log line says which server could not be reached; the query string is left out.
     """
 
     __slots__ = ("_client",)
@@ -52,12 +54,12 @@ class HTTPXSend:
             return await self._client.send(request)
         except httpx.TimeoutException as exc:
             raise APITimeoutError(
-                f"{request.method} {request.url.path} timed out ({type(exc).__name__})",
+                f"{request_target(request)} timed out ({type(exc).__name__})",
                 request=request,
             ) from exc
         except httpx.RequestError as exc:
             raise APIConnectionError(
-                f"{request.method} {request.url.path} failed: {_reason(exc)}",
+                f"{request_target(request)} failed: {_reason(exc)}",
                 request=request,
             ) from exc
 

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable, Sequence
-from typing import Protocol
+from collections.abc import Awaitable, Sequence
 
 import httpx
 
+from ._types import CallNext, Middleware
 from .auth import Auth
 from .circuit_breaker import CircuitBreaker
 from .idempotency import IdempotencyKey
@@ -24,17 +24,6 @@ __all__ = [
     "compose",
     "default_middleware",
 ]
-
-CallNext = Callable[[httpx.Request], Awaitable[httpx.Response]]
-"""Sends a request through the rest of the chain and returns its response."""
-
-
-class Middleware(Protocol):
-    """Anything that takes a request and the rest of the chain, and returns a response."""
-
-    async def __call__(self, request: httpx.Request, call_next: CallNext) -> httpx.Response:
-        """Handle one attempt (or one logical call, for layers outside Retry)."""
-        ...
 
 
 def default_middleware(

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 import httpx
 
 if TYPE_CHECKING:
-    from . import CallNext
+    from ._types import CallNext
 
 __all__ = ["IdempotencyKey"]
 

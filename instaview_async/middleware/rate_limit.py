@@ -18,7 +18,7 @@ from .._policies import RateLimitPolicy
 from .._stats import ClientStats
 
 if TYPE_CHECKING:
-    from . import CallNext
+    from ._types import CallNext
 
 __all__ = ["RateLimit"]
 
