@@ -18,9 +18,10 @@ would be rejected the same way).
 from __future__ import annotations
 
 import logging
+import os
 import time
 from collections.abc import Awaitable, Callable
-from typing import TYPE_CHECKING, TypeVar
+from typing import TypeVar
 
 import anyio
 import httpx
@@ -36,9 +37,6 @@ from ._exceptions import (
     ServerError,
 )
 from .middleware.circuit_breaker import CircuitBreaker, CircuitState
-
-if TYPE_CHECKING:
-    from ._client import AsyncClient
 
 __all__ = ["DEFAULT_MAX_OUTAGE", "OutageGate", "Stopped", "check_max_outage", "host_port"]
 
@@ -106,12 +104,6 @@ class OutageGate:
         self._last_outage: Exception | None = None  # the last outage-kind failure
         self._last_failure: Exception | None = None  # the last one that was not the breaker's
 
-    @classmethod
-    def for_client(cls, client: AsyncClient, max_outage: float) -> OutageGate:
-        """A gate watching ``client``'s breaker (shared with its ``with_options`` copies)."""
-        breaker = client._shared.circuit_breaker  # the client's own, shared with its copies
-        return cls(target=host_port(client.base_url), breaker=breaker, max_outage=max_outage)
-
     async def call(self, send: Callable[[], Awaitable[T]]) -> T:
         """Run one row's call, waiting out outages; raise `Stopped` once the import stops.
 
@@ -169,7 +161,7 @@ class OutageGate:
             cause = self._cause()
             self._stop(
                 f"the API at {self.target} was unavailable for more than "
-                f"{self.max_outage:g}s (max_outage): {_one_line(cause)}",
+                f"{self.max_outage:g}s (max_outage): {_reason(cause)}",
                 cause,
             )
             return
@@ -189,7 +181,7 @@ class OutageGate:
             return True
         if not self._answered:
             cause = self._cause()
-            self._stop(f"the API at {self.target} is unreachable: {_one_line(cause)}", cause)
+            self._stop(f"the API at {self.target} is unreachable: {_reason(cause)}", cause)
         elif self._paused_since is None:
             self._pause()
         return True
@@ -200,7 +192,7 @@ class OutageGate:
         logger.warning(
             "bulk import paused: the API at %s is unavailable (%s); waiting up to %gs",
             self.target,
-            _one_line(self._cause()),
+            _reason(self._cause()),
             self.max_outage,
         )
 
@@ -243,6 +235,41 @@ def _rejected(error: APIError) -> str:
     if isinstance(error, AuthenticationError):
         return f"the API key was rejected ({reply})"
     return f"the API key is not allowed to do this ({reply}: {_one_line(error.message)})"
+
+
+def _reason(error: Exception) -> str:
+    """What failed, in one line, without the host and port the stop message names already.
+
+    A connection error is told by httpx's class and the operating system's words when there
+    are some ("ConnectError: Connection refused"), found down the chain of causes, where
+    anyio and trio put them; a gateway's error page by its status ("502 Bad Gateway").
+    """
+    if isinstance(error, APIError) and error.status_code is not None and error.code is None:
+        # Not the API's own envelope: a gateway's page, whose HTML says nothing more.
+        return f"{error.status_code} {httpx.codes.get_reason_phrase(error.status_code)}"
+    transport = error.__cause__
+    if not isinstance(error, APIConnectionError) or not isinstance(transport, Exception):
+        return _one_line(error)
+    root = _os_error(transport)
+    detail = os.strerror(root.errno) if root is not None and root.errno else str(transport)
+    return _one_line(
+        f"{type(transport).__name__}: {detail}" if detail else type(transport).__name__
+    )
+
+
+def _os_error(error: BaseException) -> OSError | None:
+    pending: list[BaseException] = [error]
+    seen: set[int] = set()
+    while pending:
+        current = pending.pop(0)
+        if id(current) in seen:
+            continue
+        seen.add(id(current))
+        if isinstance(current, OSError) and current.errno:
+            return current
+        pending.extend(getattr(current, "exceptions", ()))  # an exception group's members
+        pending.extend(e for e in (current.__cause__, current.__context__) if e is not None)
+    return None
 
 
 def _one_line(error: object, limit: int = 300) -> str:

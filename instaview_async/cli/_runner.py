@@ -100,6 +100,10 @@ async def _account(
     if result.status == "failed":
         fail(line, _reason(result.error))
         return
+    if result.status == "skipped":  # the import stopped early: not done, not journaled
+        tally.skipped += 1
+        progress.advance("skipped")
+        return
     if result.status == "created":
         tally.created += 1
     else:

@@ -8,7 +8,7 @@ from typing import Any
 
 from .._bulk import BulkImport, KeyFunction
 from .._exceptions import ConflictError
-from .._outage import DEFAULT_MAX_OUTAGE, OutageGate
+from .._outage import DEFAULT_MAX_OUTAGE
 from .._pagination import AsyncPager
 from .._wire import NOT_GIVEN, NotGiven, body, path_id
 from ..models.candidates import Candidate, CandidateStatus
@@ -151,7 +151,7 @@ class Candidates(Resource):
             find_existing=find_existing,
             concurrency=concurrency,
             namespace=namespace or f"candidates:{job_id or '-'}",
-            gate=OutageGate.for_client(self._client, max_outage),
+            gate=self._gate(max_outage),
             key=key,
         )
 

@@ -8,7 +8,7 @@ from typing import Any
 from .._bulk import BulkImport, KeyFunction
 from .._envelope import parse_json, structure, unwrap
 from .._error_mapping import error_from_response
-from .._outage import DEFAULT_MAX_OUTAGE, OutageGate
+from .._outage import DEFAULT_MAX_OUTAGE
 from .._pagination import AsyncPager
 from .._wire import NOT_GIVEN, NotGiven, body, nested, path_id
 from ..models.jobs import (
@@ -178,7 +178,7 @@ class Jobs(Resource):
             find_existing=None,
             concurrency=concurrency,
             namespace=namespace,
-            gate=OutageGate.for_client(self._client, max_outage),
+            gate=self._gate(max_outage),
             key=key,
         )
 

@@ -90,4 +90,4 @@ async def test_a_gateway_whose_upstream_never_answers_stops_the_import(tmp_path:
     assert isinstance(stopped, iv.ImportStoppedError)
     assert isinstance(stopped.cause, iv.ServerError)
     host_port = gateway.removeprefix("http://")
-    assert str(stopped).startswith(f"the API at {host_port} is unreachable: 502")
+    assert str(stopped) == f"the API at {host_port} is unreachable: 502 Bad Gateway"
