@@ -201,6 +201,11 @@ class AsyncClient:
         return self._company_id
 
     @property
+    def circuit_breaker(self) -> CircuitBreaker | None:
+        """The breaker, shared with copies (None when disabled); its ``state`` says if open."""
+        return self._shared.circuit_breaker
+
+    @property
     def stats(self) -> ClientStats:
         """Counters of retries, 429s, rate-limit waits and breaker trips, shared with copies."""
         return self._shared.stats
