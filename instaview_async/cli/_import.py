@@ -28,12 +28,13 @@ from ..journal import (
     JournalBinding,
     JournalEntry,
     JournalError,
+    JournalMismatchError,
 )
 from ._columns import CANDIDATES, JOBS, ColumnsError, Kind, Plan, plan
 from ._progress import make_progress, print_table
 from ._report import Report
 from ._runner import BulkFactory, Interrupt, Tally, run_import
-from ._source import BadLine, Record, Survey, read, survey
+from ._source import BadLine, Record, Survey, detect_format, read, survey
 
 if TYPE_CHECKING:
     from ..contrib.redis import RedisBudget
@@ -64,11 +65,7 @@ def import_file(args: argparse.Namespace, argv: list[str]) -> int:
     target = _target(args)
     _check_paths(args)
     setup = _prepare(args, kind, target)
-    report = _open_report(args.report)
-    try:
-        return anyio.run(_run, args, setup, report, argv)
-    finally:
-        report.close()
+    return anyio.run(_run, args, setup, argv)
 
 
 def _target(args: argparse.Namespace) -> str:
@@ -115,7 +112,11 @@ def _prepare(args: argparse.Namespace, kind: Kind, target: str) -> _Setup:
     except OSError as exc:
         raise CommandError(f"cannot read {file}: {exc.strerror}") from None
     try:
-        matched = plan(kind, found.columns, file.name)
+        csv = detect_format(file) == "csv"
+        # JSON Lines whose every line is broken have no keys: let each line fail with its
+        # reason instead of blaming a missing column.
+        check = csv or bool(found.columns) or found.rows == 0
+        matched = plan(kind, found.columns, file.name, unique=csv, check=check)
     except ColumnsError as exc:
         raise CommandError(str(exc)) from None
     if matched.unknown:
@@ -138,16 +139,12 @@ def _open_report(path: Path | None) -> Report:
         raise CommandError(f"cannot write the report {path}: {exc.strerror}") from None
 
 
-async def _run(args: argparse.Namespace, setup: _Setup, report: Report, argv: list[str]) -> int:
-    journal = _journal(args)
+async def _run(args: argparse.Namespace, setup: _Setup, argv: list[str]) -> int:
+    journal = await _journal(args, setup.binding)
     budget = _budget(args, setup.binding.target)
-    if journal is not None:
-        try:  # before any request: a journal made for another run must not skip rows
-            await journal.bind(setup.binding)
-        except (JournalError, OSError) as exc:
-            hint = "" if args.redis else " (use another --journal path)"
-            raise CommandError(f"{exc}{hint}") from None
+    report = None
     try:
+        report = _open_report(args.report)  # after the journal: a refused rerun keeps its report
         async with _client(args, setup.binding.target, budget) as client:
             job_id = await _job_for(client, args, setup)
             progress = make_progress(_shard_rows(setup.survey.rows, args.shard))
@@ -166,6 +163,8 @@ async def _run(args: argparse.Namespace, setup: _Setup, report: Report, argv: li
                 progress.close()
             stats = client.stats
     finally:
+        if report is not None:
+            report.close()
         if journal is not None:
             await journal.aclose()
         if budget is not None:
@@ -174,12 +173,18 @@ async def _run(args: argparse.Namespace, setup: _Setup, report: Report, argv: li
     return await _finish(args, setup, tally, argv)
 
 
-def _journal(args: argparse.Namespace) -> Journal | None:
+async def _journal(args: argparse.Namespace, binding: JournalBinding) -> Journal | None:
     if args.redis is None:
-        return None if args.journal is None else FileJournal(args.journal)
+        return None if args.journal is None else await _bind(args.journal, binding)
     from ..contrib.redis import RedisJournal
 
-    return RedisJournal(args.redis)
+    journal = RedisJournal(args.redis)
+    try:  # before any request, as for a file
+        await journal.bind(binding)
+    except JournalError as exc:
+        await journal.aclose()
+        raise CommandError(str(exc)) from None
+    return journal
 
 
 def _shard(records: Iterator[Record | BadLine], shard: tuple[int, int] | None) -> Iterator[Any]:
@@ -204,6 +209,20 @@ def _budget(args: argparse.Namespace, target: str) -> RedisBudget | None:
     from ..contrib.redis import RedisBudget
 
     return RedisBudget(args.redis)
+
+
+async def _bind(path: Path, binding: JournalBinding) -> FileJournal:
+    """Open the journal before any request: one made for another run must not skip rows."""
+    journal = FileJournal(path)
+    try:
+        await journal.bind(binding)
+    except JournalMismatchError as exc:
+        raise CommandError(f"{exc} (use another --journal path)") from None
+    except JournalError as exc:
+        raise CommandError(str(exc)) from None
+    except OSError as exc:
+        raise CommandError(f"cannot open the journal {path}: {exc.strerror}") from None
+    return journal
 
 
 def _client(args: argparse.Namespace, target: str, budget: RedisBudget | None) -> AsyncClient:
