@@ -117,16 +117,15 @@ def run(args: argparse.Namespace) -> int:
             f"--host {args.host} is not a loopback address; the fake has no real security, "
             "so pass --allow-non-loopback to serve it beyond this machine"
         )
-    try:
-        faults = Faults(
-            error_rate=args.fault_rate,
-            malformed_rate=args.malformed_rate,
-            drop_after_commit_rate=args.drop_after_commit_rate,
-            latency=args.latency,
-            seed=args.seed,
-        )
-    except ValueError as exc:  # e.g. --fault-rate plus --malformed-rate above 1
-        parser.error(str(exc).replace("error_rate", "--fault-rate").replace("_", "-"))
+    if args.fault_rate + args.malformed_rate > 1:  # both are drawn from one roll per request
+        parser.error("--fault-rate plus --malformed-rate must not exceed 1")
+    faults = Faults(
+        error_rate=args.fault_rate,
+        malformed_rate=args.malformed_rate,
+        drop_after_commit_rate=args.drop_after_commit_rate,
+        latency=args.latency,
+        seed=args.seed,
+    )
     fake = FakeInstaView(
         requests_per_minute=args.requests_per_minute,
         requests_per_hour=args.requests_per_hour,
