@@ -68,7 +68,8 @@ class _Shared:
     rate_limit: RateLimit | None
     stats: ClientStats
     closed: bool = False
-    default_headers: tuple[tuple[bytes, bytes], ...] = attrs.field(init=False)
+    # Headers of a client the user brought may hold credentials: never in a repr.
+    default_headers: tuple[tuple[bytes, bytes], ...] = attrs.field(init=False, repr=False)
 
     def __attrs_post_init__(self) -> None:
         self.default_headers = tuple(self.http_client.headers.raw)
@@ -77,10 +78,29 @@ class _Shared:
 class AsyncClient:
     """An asyncio-native (and trio-friendly) client for the InstaView API.
 
-    Use it as an async context manager, or call `aclose` when done. The API key comes from
-    ``api_key`` or ``$INSTAVIEW_API_KEY`` and is never shown in a repr, log line or error.
-    ``http_client`` brings your own httpx client (left open for you to close); ``transport``
-    instead plugs an httpx transport into a client the SDK creates and closes.
+    Use it as an async context manager, or call `aclose` when done. Every argument is
+    keyword-only and checked here, so a mistake fails at construction, not at the first call
+    (TypeError for a wrong type, ValueError for a wrong value).
+
+    Args:
+        api_key: The API key (``str``); default ``$INSTAVIEW_API_KEY``. Missing or blank is an
+            InstaViewError. Never shown in a repr, log line or error.
+        base_url: The API's ``http://`` or ``https://`` URL with a host; default
+            ``$INSTAVIEW_BASE_URL``, else ``https://api.instaview.sk``.
+        company_id: For ATS partner keys: the company to act for, sent as ``?companyId=``.
+        timeout: Seconds (a positive number) for each connect, read, write and pool wait, or
+            an ``httpx.Timeout``. ``RetryPolicy.timeout`` bounds a whole call.
+        retry: When and how often to retry (`RetryPolicy`); ``None`` sends each request once.
+        circuit_breaker: When to stop calling a failing API (`CircuitBreakerPolicy`);
+            ``None`` disables the breaker.
+        rate_limit: How to wait for the key's rate-limit budget (`RateLimitPolicy`); ``None``
+            disables the shared gate and pacing.
+        middleware: Your own middlewares, outermost first; they run outside the SDK's layers
+            and never see the API key.
+        http_client: Your own ``httpx.AsyncClient`` (its headers and settings apply); the SDK
+            leaves it open for you to close.
+        transport: An httpx transport for a client the SDK creates and closes (for example
+            ``httpx.MockTransport`` in tests, or `AiohttpTransport`); not with ``http_client``.
     """
 
     def __init__(
@@ -270,7 +290,8 @@ class AsyncClient:
     ) -> T:
         """Send a request and decode its envelope's data into ``cast`` (``None``: no data).
 
-        A DELETE whose retry finds the resource gone is reported as done: see `_already_deleted`.
+        A DELETE whose first attempt got no answer and whose retry is answered 404
+        ``RESOURCE_NOT_FOUND`` is reported as done: the lost attempt deleted the resource.
         """
         request = self.build_request(
             method, path, params=params, json=json, idempotency_key=idempotency_key

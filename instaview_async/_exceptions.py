@@ -51,7 +51,11 @@ __all__ = [
 
 
 class InstaViewError(Exception):
-    """Base class of every exception raised by instaview-async."""
+    """Base class of every exception raised by instaview-async.
+
+    The public exception classes report ``__module__ == "instaview_async"`` (set in the
+    package's ``__init__``, as httpx does), so tracebacks show the name users import.
+    """
 
 
 class APIError(InstaViewError):
@@ -80,7 +84,14 @@ class APIError(InstaViewError):
     def __str__(self) -> str:
         head = " ".join(str(p) for p in (self.status_code, self.code) if p is not None)
         text = f"{head}: {self.message}" if head else self.message
+        reasons = self._reasons()
+        if reasons:
+            text = f"{text}: {reasons}"
         return f"{text} (request_id={self.request_id})" if self.request_id else text
+
+    def _reasons(self) -> str:
+        """What a subclass adds to the one-line message (the field reasons of a 400)."""
+        return ""
 
     def __repr__(self) -> str:
         return (
@@ -98,7 +109,26 @@ class PermissionDeniedError(APIError):
 
 
 class ValidationError(APIError):
-    """The request was rejected as invalid (400/422), by the server or before sending."""
+    """The request was rejected as invalid (400/422), by the server or before sending.
+
+    ``str()`` lists the field reasons, the first few and then how many more, so that a log line
+    or a traceback says what was wrong; `field_errors` has all of them.
+    """
+
+    SHOWN_REASONS = 3
+    """How many field reasons ``str()`` lists before "+N more"."""
+
+    def _reasons(self) -> str:
+        # Reasons the message already says are left out: the SDK's own refusals list every
+        # field in the message, and MISSING_REQUIRED_FIELD's one reason is its message.
+        listed = [
+            field_reason(field, reason)
+            for field, reason in self.field_errors.items()
+            if str(reason) not in self.message
+        ]
+        shown = listed[: self.SHOWN_REASONS]
+        more = len(listed) - len(shown)
+        return "; ".join(shown) + (f"; +{more} more" if more else "")
 
     @property
     def field_errors(self) -> Mapping[str, str]:
@@ -175,6 +205,26 @@ class ResponseDecodeError(InstaViewError):
         super().__init__(message)
         self.response = response
         self.status_code = response.status_code if response is not None else None
+
+
+def field_reason(field: str, reason: object) -> str:
+    """``field: reason``, or the reason alone when it already starts with the field's name."""
+    if isinstance(reason, (list, tuple)):
+        reason = "; ".join(str(r) for r in reason)
+    text = str(reason)
+    return text if text.startswith(field) else f"{field}: {text}"
+
+
+def not_sent(fields: Mapping[str, str]) -> ValidationError:
+    """The ValidationError of a request the SDK refused before sending, naming every field."""
+    from ._details import ValidationErrorDetails  # loads the converter: only when refusing
+
+    listed = "; ".join(field_reason(field, reason) for field, reason in fields.items())
+    return ValidationError(
+        f"invalid request (not sent): {listed}",
+        code="VALIDATION_ERROR",
+        details=ValidationErrorDetails(fields=dict(fields)),
+    )
 
 
 def request_target(request: httpx.Request) -> str:

@@ -11,6 +11,7 @@ import argparse
 import errno
 import importlib.util
 import sys
+import textwrap
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -42,13 +43,17 @@ _EXTRA_OF = {"uvicorn": "server", "rich": "cli"}
 
 
 def _columns_help(kind: Kind, required: str) -> str:
-    return (
-        f"columns (CSV header or JSON keys; case, spaces, '_' and '-' are ignored, so "
-        f"'First Name', 'first_name' and 'firstName' are one column):\n  "
-        f"{kind.accepted()}\n"
-        f"  required: {required}. Lists (e.g. job_ids) are separated by ';' or ','. An empty\n"
-        f"  cell is an absent field. Unknown columns are named once and ignored.\n"
+    text = (
+        "Columns (CSV header or JSON keys) match ignoring case, spaces, '_' and '-', so "
+        f"'First Name', 'first_name' and 'firstName' are one column: {kind.accepted()}. "
+        f"Required: {required}. Lists are separated by ';' or ','. An empty "
+        "cell is an absent field. Unknown columns are named once and ignored."
     )
+    return _wrap(text) + "\n\n"
+
+
+def _wrap(text: str) -> str:
+    return textwrap.fill(text, width=79, break_on_hyphens=False)
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -85,7 +90,7 @@ def _add_import(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -
         parents=[common],
         formatter_class=formatter,
         help="candidates (client.candidates.bulk_create)",
-        description="Import candidates; a duplicate email for the job is 'existing'. " + _KEY,
+        description=_wrap("Import candidates (an email already on the job: 'existing'). " + _KEY),
         epilog=_columns_help(CANDIDATES, "first_name, last_name, and email or phone_number")
         + _EXIT_STATUSES,
     )
@@ -95,7 +100,7 @@ def _add_import(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -
         parents=[common],
         formatter_class=formatter,
         help="jobs (client.jobs.bulk_create)",
-        description="Import jobs. " + _KEY,
+        description=_wrap("Import jobs. " + _KEY),
         epilog=_columns_help(JOBS, "title, description") + _EXIT_STATUSES,
     )
 

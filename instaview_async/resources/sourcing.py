@@ -16,7 +16,6 @@ from typing import Any, Literal, TypeVar, overload
 import anyio
 import httpx
 
-from .._details import ValidationErrorDetails
 from .._envelope import parse_json, structure
 from .._error_mapping import error_from_body, error_from_response
 from .._exceptions import APITimeoutError, ValidationError
@@ -29,6 +28,7 @@ from ..models.sourcing import (
     SourcingRun,
     Theme,
 )
+from . import _validate
 from ._base import Resource
 
 __all__ = ["MIN_POLL_INTERVAL", "Sourcing", "SourcingTimeoutError"]
@@ -54,6 +54,8 @@ class SourcingTimeoutError(APITimeoutError):
     ``last`` holds the last results seen; the run goes on server-side, so waiting again with
     the same ``request_id`` is safe.
     """
+
+    __module__ = "instaview_async"  # exported there (lazily, so not set by the package)
 
     def __init__(self, message: str, *, request_id: str, timeout: float, last: Any) -> None:
         super().__init__(message)
@@ -359,9 +361,4 @@ def _raise_if(problems: dict[str, str]) -> None:
 
 
 def _invalid(problems: dict[str, str]) -> ValidationError:
-    summary = "; ".join(f"{field} {reason}" for field, reason in problems.items())
-    return ValidationError(
-        f"invalid sourcing request: {summary}",
-        code="VALIDATION_ERROR",
-        details=ValidationErrorDetails(fields=problems),
-    )
+    return _validate.invalid(problems)
