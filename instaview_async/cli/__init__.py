@@ -10,6 +10,7 @@ from __future__ import annotations
 import argparse
 import errno
 import importlib.util
+import logging
 import sys
 import textwrap
 from collections.abc import Sequence
@@ -61,6 +62,9 @@ def _parser() -> argparse.ArgumentParser:
         prog="instaview", description="InstaView from the command line (instaview-async)."
     )
     parser.add_argument("--version", action="version", version=f"instaview-async {__version__}")
+    parser.add_argument(
+        "-v", "--verbose", action="store_true", help="log the SDK's retries and waits to stderr"
+    )
     commands = parser.add_subparsers(dest="command", required=True)
     _add_demo(commands)
     _add_import(commands)
@@ -138,6 +142,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Run the ``instaview`` command and return its exit status."""
     words = list(sys.argv[1:] if argv is None else argv)
     args = _parser().parse_args(words)
+    _logging(args.verbose)
     try:
         return _dispatch(args, words)
     except KeyboardInterrupt:
@@ -145,6 +150,19 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 130
     except BaseException as exc:
         return _one_line(_leaf(exc), args)
+
+
+def _logging(verbose: bool) -> None:
+    """The command prints its own account; the SDK's log lines only with --verbose.
+
+    Without a handler, Python prints warnings to stderr by itself ("last resort"), which would
+    repeat what the command says (a breaker trip, the stop of an import) in library terms.
+    """
+    sdk = logging.getLogger("instaview_async")
+    if verbose:
+        logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(message)s")
+    elif not sdk.handlers:
+        sdk.addHandler(logging.NullHandler())
 
 
 def _dispatch(args: argparse.Namespace, words: list[str]) -> int:

@@ -109,3 +109,20 @@ def test_a_port_in_use_is_one_line() -> None:
     assert result.returncode != 0
     assert "in use" in result.stderr and str(port) in result.stderr
     assert len(result.stderr.strip().splitlines()) == 1
+
+
+@pytest.mark.parametrize("same_as", ["input", "journal"])
+def test_a_report_path_that_is_the_input_or_the_journal_is_refused(
+    tmp_path: Path, same_as: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """--report would overwrite what it names: the input file or the journal stays intact."""
+    source = tmp_path / "people.csv"
+    source.write_text("first_name,last_name,email\nA,B,a@x.io\n")
+    journal = tmp_path / "j"
+    assert main(["import", "candidates", str(source), "--fake", "--journal", str(journal)]) == 0
+    before = {path: path.read_bytes() for path in (source, journal)}
+    report = source if same_as == "input" else journal
+    args = ["import", "candidates", str(source), "--fake", "--journal", str(journal)]
+    assert main([*args, "--report", str(report)]) == 2
+    assert "it would be overwritten" in capsys.readouterr().err
+    assert {path: path.read_bytes() for path in (source, journal)} == before

@@ -83,3 +83,11 @@ def test_all_rows_done_exits_0(tmp_path: Path, served: Served) -> None:
     source.write_text('{"first_name": "A", "last_name": "B", "phone": "+421900000009"}\n')
     assert main(["import", "candidates", str(source)]) == 0
     assert len(served.fake.candidates) == 1
+
+
+def test_demo_accounts_for_every_row_and_exits_zero(capsys: pytest.CaptureFixture[str]) -> None:
+    """instaview demo imports under faults and exits 0 with every row accounted for."""
+    assert main(["demo", "--rows", "60", "--concurrency", "8", "--seed", "3"]) == 0
+    out = capsys.readouterr().out
+    assert "every row accounted for, no duplicates" in out
+    assert "created" in out and "breaker trips" in out
