@@ -16,6 +16,7 @@ Every exception derives from `InstaViewError`, so one ``except`` catches them al
     ├── APIConnectionError               no response: connect or read failure
     │   └── APITimeoutError              the request timed out
     ├── CircuitOpenError                 not sent: the circuit breaker is open
+    ├── ImportStoppedError               a bulk import stopped early (API unreachable, key rejected)
     └── ResponseDecodeError              a 2xx reply that is not a valid envelope or model
 
 Messages carry the server's code and message and never the API key.
@@ -39,6 +40,7 @@ __all__ = [
     "BillingLimitError",
     "CircuitOpenError",
     "ConflictError",
+    "ImportStoppedError",
     "InstaViewError",
     "InvalidStateTransitionError",
     "NotFoundError",
@@ -196,6 +198,20 @@ class CircuitOpenError(InstaViewError):
     def __init__(self, message: str, *, retry_in: float) -> None:
         super().__init__(message)
         self.retry_in = retry_in
+
+
+class ImportStoppedError(InstaViewError):
+    """A bulk import stopped early; `cause` (also ``__cause__``) is the failure that stopped it.
+
+    Not raised: every row the import did not finish ends as a ``skipped`` `BulkResult` whose
+    ``error`` is this one shared instance. Its message names the cause in one line: the API's
+    host and port with the connection error, or the rejected key.
+    """
+
+    def __init__(self, message: str, *, cause: Exception) -> None:
+        super().__init__(message)
+        self.cause = cause
+        self.__cause__ = cause
 
 
 class ResponseDecodeError(InstaViewError):
