@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 import attrs
 import httpx
 
+from . import _options
 from ._budget import budget_scope
 from ._envelope import decode, parse_json, unwrap
 from ._error_mapping import error_from_response
@@ -117,14 +118,28 @@ class AsyncClient:
         http_client: httpx.AsyncClient | None = None,
         transport: httpx.AsyncBaseTransport | None = None,
     ) -> None:
-        key = api_key if api_key is not None else os.environ.get("INSTAVIEW_API_KEY", "")
-        if not key or not key.strip():
+        key = _options.api_key(
+            api_key if api_key is not None else os.environ.get("INSTAVIEW_API_KEY", "")
+        )
+        if not key:
             raise InstaViewError(
                 "no API key: pass api_key=... or set the INSTAVIEW_API_KEY environment variable"
             )
-        self._base_url = (
-            base_url or os.environ.get("INSTAVIEW_BASE_URL") or DEFAULT_BASE_URL
-        ).rstrip("/")
+        self._base_url = _options.base_url(
+            base_url
+            if base_url is not None
+            else os.environ.get("INSTAVIEW_BASE_URL") or DEFAULT_BASE_URL
+        )
+        self._company_id = _options.optional_str(company_id, "company_id")
+        self._timeout = _options.timeout(timeout)
+        self._retry = _options.instance(retry, "retry", RetryPolicy)
+        _options.instance(circuit_breaker, "circuit_breaker", CircuitBreakerPolicy)
+        _options.instance(rate_limit, "rate_limit", RateLimitPolicy)
+        self._middleware = _options.middleware(middleware)
+        _options.instance(http_client, "http_client", httpx.AsyncClient)
+        _options.instance(transport, "transport", httpx.AsyncBaseTransport)
+        if http_client is not None and transport is not None:
+            raise ValueError("give http_client or transport, not both (set the transport on it)")
         stats = ClientStats()
         self._shared = _Shared(
             http_client=http_client or _default_http_client(transport),
@@ -134,16 +149,10 @@ class AsyncClient:
             else CircuitBreaker(circuit_breaker, stats=stats),
             rate_limit=None
             if rate_limit is None
-            else RateLimit(
-                rate_limit, stats=stats, scope=budget_scope(key.strip(), self._base_url)
-            ),
+            else RateLimit(rate_limit, stats=stats, scope=budget_scope(key, self._base_url)),
             stats=stats,
         )
-        self._auth = Auth(key.strip())
-        self._company_id = company_id
-        self._timeout = timeout if isinstance(timeout, httpx.Timeout) else httpx.Timeout(timeout)
-        self._retry = retry
-        self._middleware = tuple(middleware)
+        self._auth = Auth(key)
         self._closed = False
         self._original = True
         self._chain = self._build_chain()
@@ -173,13 +182,11 @@ class AsyncClient:
         copy._closed = False
         copy._original = False
         if not isinstance(timeout, NotGiven):
-            copy._timeout = (
-                timeout if isinstance(timeout, httpx.Timeout) else httpx.Timeout(timeout)
-            )
+            copy._timeout = _options.timeout(timeout)
         if not isinstance(retry, NotGiven):
-            copy._retry = retry
+            copy._retry = _options.instance(retry, "retry", RetryPolicy)
         if not isinstance(company_id, NotGiven):
-            copy._company_id = company_id
+            copy._company_id = _options.optional_str(company_id, "company_id")
         copy._chain = copy._build_chain()
         return copy
 
