@@ -131,7 +131,7 @@ async def _run(args: argparse.Namespace, setup: _Setup, argv: list[str]) -> int:
             progress = make_progress(setup.survey.rows)
             try:
                 tally = await run_import(
-                    _bulk(client, setup.kind, job_id, args.concurrency),
+                    _bulk(client, setup.kind, job_id, args),
                     read(setup.file, args.encoding),
                     plan=setup.plan,
                     namespace=f"cli:{setup.kind.name}:{job_id or '-'}",
@@ -184,13 +184,15 @@ async def _job_for(client: AsyncClient, args: argparse.Namespace, setup: _Setup)
     return job_id
 
 
-def _bulk(client: AsyncClient, kind: Kind, job_id: str | None, concurrency: int) -> BulkFactory:
+def _bulk(
+    client: AsyncClient, kind: Kind, job_id: str | None, args: argparse.Namespace
+) -> BulkFactory:
+    options = {"concurrency": args.concurrency, "max_outage": args.max_outage}
+
     def start(rows: Any, key: Any) -> Any:
         if kind is CANDIDATES:
-            return client.candidates.bulk_create(
-                rows, job_id=job_id, concurrency=concurrency, key=key
-            )
-        return client.jobs.bulk_create(rows, concurrency=concurrency, key=key)
+            return client.candidates.bulk_create(rows, job_id=job_id, key=key, **options)
+        return client.jobs.bulk_create(rows, key=key, **options)
 
     return start
 
