@@ -7,7 +7,7 @@ import time
 
 import httpx
 
-from ._exceptions import APIConnectionError, APITimeoutError, request_target
+from ._exceptions import APIConnectionError, APITimeoutError, _request_target
 from .middleware.retry import ATTEMPT
 
 __all__ = ["HTTPXSend"]
@@ -54,12 +54,12 @@ class HTTPXSend:
             return await self._client.send(request)
         except httpx.TimeoutException as exc:
             raise APITimeoutError(
-                f"{request_target(request)} timed out ({type(exc).__name__})",
+                f"{_request_target(request)} timed out ({type(exc).__name__})",
                 request=request,
             ) from exc
         except httpx.RequestError as exc:
             raise APIConnectionError(
-                f"{request_target(request)} failed: {_reason(exc)}",
+                f"{_request_target(request)} failed: {_reason(exc)}",
                 request=request,
             ) from exc
 
