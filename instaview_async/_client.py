@@ -12,11 +12,11 @@ from types import TracebackType
 from typing import TYPE_CHECKING, Any, TypeVar
 
 import attrs
-import httpx
 
 from ._envelope import decode, parse_json, unwrap
 from ._error_mapping import error_from_response
 from ._exceptions import InstaViewError
+from ._http import Family, choose
 from ._pagination import AsyncPager, Page, decode_page
 from ._policies import CircuitBreakerPolicy, RateLimitPolicy, RetryPolicy
 from ._stats import ClientStats
@@ -36,6 +36,10 @@ from .middleware import (
 from .middleware.retry import ATTEMPT
 
 if TYPE_CHECKING:
+    import httpx
+    import httpx2
+
+    from ._http import HTTPBackend, Request, Response, Timeout
     from .resources.agents import Agents
     from .resources.billing import Billing
     from .resources.candidates import Candidates
@@ -60,7 +64,8 @@ logger = logging.getLogger("instaview_async")
 class _Shared:
     """What a client and its ``with_options`` copies share: pool, gate, breaker, counters."""
 
-    http_client: httpx.AsyncClient
+    http_client: httpx.AsyncClient | httpx2.AsyncClient
+    family: Family
     owns_http_client: bool
     circuit_breaker: CircuitBreaker | None
     rate_limit: RateLimit | None
@@ -78,7 +83,8 @@ class AsyncClient:
     Use it as an async context manager, or call `aclose` when done. The API key comes from
     ``api_key`` or ``$INSTAVIEW_API_KEY`` and is never shown in a repr, log line or error.
     ``http_client`` brings your own httpx client (left open for you to close); ``transport``
-    instead plugs an httpx transport into a client the SDK creates and closes.
+    instead plugs an httpx transport into a client the SDK creates and closes. Either may be
+    httpx2's instead; ``http_backend="httpx2"`` picks httpx2 for the client the SDK creates.
     """
 
     def __init__(
@@ -87,22 +93,25 @@ class AsyncClient:
         api_key: str | None = None,
         base_url: str | None = None,
         company_id: str | None = None,
-        timeout: float | httpx.Timeout = 30.0,
+        timeout: float | Timeout = 30.0,
         retry: RetryPolicy | None = RetryPolicy(),
         circuit_breaker: CircuitBreakerPolicy | None = CircuitBreakerPolicy(),
         rate_limit: RateLimitPolicy | None = RateLimitPolicy(),
-        middleware: Sequence[Middleware] = (),
-        http_client: httpx.AsyncClient | None = None,
-        transport: httpx.AsyncBaseTransport | None = None,
+        middleware: Sequence[Middleware[Any, Any]] = (),
+        http_client: httpx.AsyncClient | httpx2.AsyncClient | None = None,
+        transport: httpx.AsyncBaseTransport | httpx2.AsyncBaseTransport | None = None,
+        http_backend: HTTPBackend | None = None,
     ) -> None:
         key = api_key if api_key is not None else os.environ.get("INSTAVIEW_API_KEY", "")
         if not key or not key.strip():
             raise InstaViewError(
                 "no API key: pass api_key=... or set the INSTAVIEW_API_KEY environment variable"
             )
+        family = choose(http_backend, http_client, transport, middleware)
         stats = ClientStats()
         self._shared = _Shared(
-            http_client=http_client or _default_http_client(transport),
+            http_client=http_client or _default_http_client(family, transport),
+            family=family,
             owns_http_client=http_client is None,
             circuit_breaker=None
             if circuit_breaker is None
@@ -115,14 +124,14 @@ class AsyncClient:
             base_url or os.environ.get("INSTAVIEW_BASE_URL") or DEFAULT_BASE_URL
         ).rstrip("/")
         self._company_id = company_id
-        self._timeout = timeout if isinstance(timeout, httpx.Timeout) else httpx.Timeout(timeout)
+        self._timeout = family.timeout(timeout)
         self._retry = retry
         self._middleware = tuple(middleware)
         self._closed = False
         self._original = True
         self._chain = self._build_chain()
 
-    def _build_chain(self) -> CallNext:
+    def _build_chain(self) -> CallNext[Any, Any]:
         shared = self._shared
         layers = default_middleware(
             auth=self._auth,
@@ -130,12 +139,12 @@ class AsyncClient:
             circuit_breaker=shared.circuit_breaker,
             rate_limit=shared.rate_limit,
         )
-        return compose((*self._middleware, *layers), HTTPXSend(shared.http_client))
+        return compose((*self._middleware, *layers), HTTPXSend(shared.http_client, shared.family))
 
     def with_options(
         self,
         *,
-        timeout: float | httpx.Timeout | NotGiven = NOT_GIVEN,
+        timeout: float | Timeout | NotGiven = NOT_GIVEN,
         retry: RetryPolicy | NotGiven | None = NOT_GIVEN,
         company_id: str | NotGiven | None = NOT_GIVEN,
     ) -> AsyncClient:
@@ -147,9 +156,7 @@ class AsyncClient:
         copy._closed = False
         copy._original = False
         if not isinstance(timeout, NotGiven):
-            copy._timeout = (
-                timeout if isinstance(timeout, httpx.Timeout) else httpx.Timeout(timeout)
-            )
+            copy._timeout = self._shared.family.timeout(timeout)
         if not isinstance(retry, NotGiven):
             copy._retry = retry
         if not isinstance(company_id, NotGiven):
@@ -208,11 +215,12 @@ class AsyncClient:
 
     # -- the send path, used by every resource ------------------------------------------------
 
-    async def send(self, request: httpx.Request) -> httpx.Response:
+    async def send(self, request: Request) -> Response:
         """Send a prepared request through the whole middleware chain; raise no HTTP errors."""
         self._check_open()
         self._shared.stats.requests += 1
-        return await self._chain(request)
+        response: Response = await self._chain(request)
+        return response
 
     def build_request(
         self,
@@ -222,7 +230,7 @@ class AsyncClient:
         params: Mapping[str, Any] | None = None,
         json: Any = None,
         idempotency_key: str | None = None,
-    ) -> httpx.Request:
+    ) -> Request:
         """Build a request to ``path`` with the company, timeout and idempotency key applied."""
         query = {k: _query_value(v) for k, v in (params or {}).items() if v is not None}
         if self._company_id is not None:
@@ -243,7 +251,7 @@ class AsyncClient:
         headers = list(self._shared.default_headers)
         if idempotency_key:
             headers.append((b"Idempotency-Key", idempotency_key.encode()))
-        return httpx.Request(
+        request: Request = self._shared.family.Request(
             method,
             self._base_url + path,
             params=query or None,
@@ -251,6 +259,7 @@ class AsyncClient:
             headers=headers,
             extensions={"timeout": self._timeout.as_dict()},
         )
+        return request
 
     async def request(
         self,
@@ -376,7 +385,7 @@ class _Namespace:
         self._client = client
 
 
-def _already_deleted(request: httpx.Request, response: httpx.Response) -> bool:
+def _already_deleted(request: Request, response: Response) -> bool:
     """True for a retried DELETE answered 404 RESOURCE_NOT_FOUND: an earlier attempt did it.
 
     When the first attempt's reply is lost (connection dropped, timeout, or a 5xx from a
@@ -410,10 +419,10 @@ def _query_value(value: Any) -> Any:
     return value
 
 
-def _default_http_client(transport: httpx.AsyncBaseTransport | None) -> httpx.AsyncClient:
-    return httpx.AsyncClient(
+def _default_http_client(family: Family, transport: object | None) -> Any:
+    return family.AsyncClient(
         transport=transport,
         headers={"User-Agent": _USER_AGENT},
-        limits=httpx.Limits(max_connections=100, max_keepalive_connections=100),
+        limits=family.Limits(max_connections=100, max_keepalive_connections=100),
         follow_redirects=False,
     )

@@ -4,14 +4,16 @@ from __future__ import annotations
 
 import json
 from datetime import datetime
-from typing import Any, Generic, TypeVar, cast
+from typing import TYPE_CHECKING, Any, Generic, TypeVar, cast
 
 import attrs
-import httpx
 
 from ._converter import converter, describe_failure
 from ._error_mapping import error_from_body, error_from_response
 from ._exceptions import ResponseDecodeError
+
+if TYPE_CHECKING:
+    from ._http import Response
 
 __all__ = ["Envelope", "ErrorBody", "decode", "parse_json", "unwrap"]
 
@@ -37,7 +39,7 @@ class Envelope(Generic[T]):
     timestamp: datetime | None = None
 
 
-def parse_json(response: httpx.Response) -> Any:
+def parse_json(response: Response) -> Any:
     """Return the reply's JSON, or raise ResponseDecodeError saying why it is not JSON."""
     try:
         return json.loads(response.content)
@@ -49,7 +51,7 @@ def parse_json(response: httpx.Response) -> Any:
         ) from None
 
 
-def unwrap(payload: Any, response: httpx.Response) -> Any:
+def unwrap(payload: Any, response: Response) -> Any:
     """Return the ``data`` of an envelope; a bare DTO (as some pages show) is its own data."""
     if type(payload) is dict and "success" in payload:
         if payload["success"] is False or payload.get("error"):
@@ -59,7 +61,7 @@ def unwrap(payload: Any, response: httpx.Response) -> Any:
     return payload
 
 
-def decode(response: httpx.Response, cl: type[T] | Any) -> T:
+def decode(response: Response, cl: type[T] | Any) -> T:
     """Decode a reply into ``cl``; raise the matching APIError for an error reply."""
     if not response.is_success:
         raise error_from_response(response)
@@ -68,7 +70,7 @@ def decode(response: httpx.Response, cl: type[T] | Any) -> T:
     return result
 
 
-def structure(data: Any, cl: type[T] | Any, response: httpx.Response) -> T:
+def structure(data: Any, cl: type[T] | Any, response: Response) -> T:
     """Structure ``data`` into ``cl`` or raise ResponseDecodeError naming the mismatched path."""
     try:
         return cast(T, converter.structure(data, cl))
@@ -80,6 +82,6 @@ def structure(data: Any, cl: type[T] | Any, response: httpx.Response) -> T:
         ) from None
 
 
-def _where(response: httpx.Response) -> str:
+def _where(response: Response) -> str:
     request = response.request
     return f"{request.method} {request.url.path} -> {response.status_code}"

@@ -27,9 +27,8 @@ from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    import httpx
-
     from ._envelope import ErrorBody
+    from ._http import Request, Response
 
 __all__ = [
     "APIConnectionError",
@@ -66,7 +65,7 @@ class APIError(InstaViewError):
         details: Any = None,
         error: ErrorBody | None = None,
         request_id: str | None = None,
-        response: httpx.Response | None = None,
+        response: Response | None = None,
     ) -> None:
         super().__init__(message)
         self.message = message
@@ -151,7 +150,7 @@ class ServerError(APIError):
 class APIConnectionError(InstaViewError):
     """No response arrived: the connection failed or broke."""
 
-    def __init__(self, message: str, *, request: httpx.Request | None = None) -> None:
+    def __init__(self, message: str, *, request: Request | None = None) -> None:
         super().__init__(message)
         self.request = request
 
@@ -171,7 +170,7 @@ class CircuitOpenError(InstaViewError):
 class ResponseDecodeError(InstaViewError):
     """A successful (2xx) reply was not a valid envelope or did not match the model."""
 
-    def __init__(self, message: str, *, response: httpx.Response | None = None) -> None:
+    def __init__(self, message: str, *, response: Response | None = None) -> None:
         super().__init__(message)
         self.response = response
         self.status_code = response.status_code if response is not None else None

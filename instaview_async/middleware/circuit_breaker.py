@@ -8,14 +8,12 @@ import time
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
-import httpx
-
 from .._exceptions import APIConnectionError, CircuitOpenError
 from .._policies import CircuitBreakerPolicy
 from .._stats import ClientStats
 
 if TYPE_CHECKING:
-    from . import CallNext
+    from . import CallNext, RequestT, ResponseT
 
 __all__ = ["CircuitBreaker", "CircuitState"]
 
@@ -75,7 +73,9 @@ class CircuitBreaker:
             return CircuitState.HALF_OPEN
         return self._state
 
-    async def __call__(self, request: httpx.Request, call_next: CallNext) -> httpx.Response:
+    async def __call__(
+        self, request: RequestT, call_next: CallNext[RequestT, ResponseT]
+    ) -> ResponseT:
         """Send unless open; record the attempt's verdict."""
         generation, probe = self._admit()
         try:

@@ -10,7 +10,6 @@ from collections.abc import Awaitable, Callable
 from typing import TYPE_CHECKING
 
 import anyio
-import httpx
 
 from .._error_mapping import retry_after_of
 from .._exceptions import RateLimitError
@@ -18,7 +17,8 @@ from .._policies import RateLimitPolicy
 from .._stats import ClientStats
 
 if TYPE_CHECKING:
-    from . import CallNext
+    from .._http import Headers, Request, Response
+    from . import CallNext, RequestT, ResponseT
 
 __all__ = ["RateLimit"]
 
@@ -82,7 +82,9 @@ class RateLimit:
             wait = max(wait, self._budget_reset - now)
         return max(0.0, wait)
 
-    async def __call__(self, request: httpx.Request, call_next: CallNext) -> httpx.Response:
+    async def __call__(
+        self, request: RequestT, call_next: CallNext[RequestT, ResponseT]
+    ) -> ResponseT:
         """Wait for the gate, send, and on a 429 close the gate and send again."""
         retries = 0
         while True:
@@ -112,7 +114,7 @@ class RateLimit:
                 return response
             retries += 1
 
-    async def _wait_turn(self, request: httpx.Request) -> bool:
+    async def _wait_turn(self, request: Request) -> bool:
         """Wait until the gate lets this request go; True if it goes as a new window's probe."""
         while True:
             while (wait := self.wait_time) > 0:
@@ -148,7 +150,7 @@ class RateLimit:
         if done is not None:
             done.set()
 
-    def _close_gate(self, response: httpx.Response) -> float:
+    def _close_gate(self, response: Response) -> float:
         try:
             body = json.loads(response.content) if response.content else None
         except (ValueError, UnicodeDecodeError):
@@ -159,7 +161,7 @@ class RateLimit:
         logger.info("rate limited (429): gate closed for %.1fs", wait)
         return wait
 
-    def _observe(self, headers: httpx.Headers) -> None:
+    def _observe(self, headers: Headers) -> None:
         """Take the tightest window's remaining budget, less the requests still in flight."""
         found = _rate_limit_headers(headers)
         if not found:
@@ -187,7 +189,7 @@ class RateLimit:
         self._budget_reset = reset_at
 
 
-def _rate_limit_headers(headers: httpx.Headers) -> dict[str, str]:
+def _rate_limit_headers(headers: Headers) -> dict[str, str]:
     """The ``x-ratelimit-*`` headers, repeated ones joined with ", " as ``headers.get`` does.
 
     Why one pass: each ``httpx.Headers.get`` scans every header, and this runs on every

@@ -7,12 +7,12 @@ from pathlib import Path
 from typing import Any
 
 import anyio
-import httpx
 import pytest
 
 from examples.anyio_worker import Row, Summary, Worker, main
 from instaview_async import CallNext, ValidationError
 from tests.examples.conftest import FakeSetup
+from tests.http_family import httpx
 
 pytestmark = pytest.mark.anyio
 
