@@ -15,7 +15,8 @@ from ._details import (
     ResourceNotFoundDetails,
     ValidationErrorDetails,
 )
-from ._envelope import Envelope, ErrorBody
+from ._envelope import Envelope
+from ._error_body import ErrorBody
 from ._exceptions import (
     APIConnectionError,
     APIError,

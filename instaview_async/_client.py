@@ -34,6 +34,7 @@ from .middleware import (
     default_middleware,
 )
 from .middleware.retry import ATTEMPT
+from .resources._base import Resource
 
 if TYPE_CHECKING:
     import httpx
@@ -151,7 +152,7 @@ class AsyncClient:
         """Return a cheap copy with other options, sharing the pool, rate-limit gate and breaker."""
         copy = object.__new__(AsyncClient)
         copy.__dict__.update(
-            {k: v for k, v in self.__dict__.items() if not isinstance(v, _Namespace)}
+            {k: v for k, v in self.__dict__.items() if not isinstance(v, Resource)}
         )
         copy._closed = False
         copy._original = False
@@ -374,15 +375,6 @@ class AsyncClient:
         from .resources.sourcing import Sourcing
 
         return Sourcing(self)
-
-
-class _Namespace:
-    """Base of resource namespaces; marks attributes that a ``with_options`` copy rebuilds."""
-
-    __slots__ = ("_client",)
-
-    def __init__(self, client: AsyncClient) -> None:
-        self._client = client
 
 
 def _already_deleted(request: Request, response: Response) -> bool:

@@ -53,10 +53,15 @@ class ValidationErrorDetails:
 
 @attrs.frozen(kw_only=True)
 class MissingFieldDetails:
-    """Details of MISSING_REQUIRED_FIELD: the field and its expected type."""
+    """Details of MISSING_REQUIRED_FIELD: the field and its expected type.
+
+    ``fields`` lists every missing field when the server names several (the testing fake does);
+    the API's docs show only ``field`` and ``type``.
+    """
 
     field: str | None = None
     type: str | None = None
+    fields: Mapping[str, str] | None = None
 
 
 @attrs.frozen(kw_only=True)

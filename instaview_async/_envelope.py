@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any, Generic, TypeVar, cast
 import attrs
 
 from ._converter import converter, describe_failure
+from ._error_body import ErrorBody
 from ._error_mapping import error_from_body, error_from_response
 from ._exceptions import ResponseDecodeError
 
@@ -18,15 +19,6 @@ if TYPE_CHECKING:
 __all__ = ["Envelope", "ErrorBody", "decode", "parse_json", "unwrap"]
 
 T = TypeVar("T")
-
-
-@attrs.frozen(kw_only=True)
-class ErrorBody:
-    """The ``error`` member of a failed envelope."""
-
-    code: str
-    message: str = ""
-    details: Any = None
 
 
 @attrs.frozen(kw_only=True)

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any
 
 from . import _exceptions as exc
 from ._details import decode_details
+from ._error_body import ErrorBody
 from ._retry_after import body_retry_after, header_retry_after, reset_delay
 
 if TYPE_CHECKING:
@@ -79,8 +80,6 @@ def error_from_body(response: Response, body: Any) -> exc.APIError:
         "response": response,
     }
     if code is not None:
-        from ._envelope import ErrorBody
-
         kwargs["error"] = ErrorBody(code=code, message=message, details=kwargs["details"])
     if cls is exc.RateLimitError:
         kwargs["retry_after"] = retry_after_of(response, body)

@@ -27,7 +27,7 @@ from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from ._envelope import ErrorBody
+    from ._error_body import ErrorBody
     from ._http import Request, Response
 
 __all__ = [
@@ -148,7 +148,7 @@ class ServerError(APIError):
 
 
 class APIConnectionError(InstaViewError):
-    """No response arrived: the connection failed or broke."""
+    """No response arrived: the connection failed or broke; the message names host and port."""
 
     def __init__(self, message: str, *, request: Request | None = None) -> None:
         super().__init__(message)
@@ -160,7 +160,7 @@ class APITimeoutError(APIConnectionError):
 
 
 class CircuitOpenError(InstaViewError):
-    """The request was not sent because the circuit breaker is open."""
+    """Not sent: the breaker is open; ``__cause__`` is the failure that opened it."""
 
     def __init__(self, message: str, *, retry_in: float) -> None:
         super().__init__(message)
@@ -174,3 +174,14 @@ class ResponseDecodeError(InstaViewError):
         super().__init__(message)
         self.response = response
         self.status_code = response.status_code if response is not None else None
+
+
+def request_target(request: Request) -> str:
+    """``GET /jobs to host:port`` for a message; the port comes from the scheme when not given.
+
+    The query string is left out: it may carry search terms or personal data.
+    """
+    url = request.url
+    port = url.port or (443 if url.scheme == "https" else 80)
+    host = f"[{url.host}]" if ":" in url.host else url.host
+    return f"{request.method} {url.path} to {host}:{port}"

@@ -6,7 +6,7 @@ import logging
 import time
 from typing import TYPE_CHECKING, Any
 
-from ._exceptions import APIConnectionError, APITimeoutError
+from ._exceptions import APIConnectionError, APITimeoutError, request_target
 from .middleware.retry import ATTEMPT
 
 if TYPE_CHECKING:
@@ -21,7 +21,9 @@ class HTTPXSend:
     """Sends one attempt with the family's ``AsyncClient.send`` and logs it at DEBUG.
 
     httpx's (or httpx2's) exceptions never leave the SDK: timeouts become APITimeoutError and
-    every other request failure APIConnectionError, with the original as ``__cause__``.
+    every other request failure APIConnectionError, with the original as ``__cause__``. Their
+    message names the method, path, host and port (``GET /jobs to api.instaview.sk:443 failed:
+    ...``), so a log line says which server could not be reached; the query string is left out.
     """
 
     __slots__ = ("_client", "_request_error", "_timeout_error")
@@ -57,12 +59,12 @@ class HTTPXSend:
             return response
         except self._timeout_error as exc:
             raise APITimeoutError(
-                f"{request.method} {request.url.path} timed out ({type(exc).__name__})",
+                f"{request_target(request)} timed out ({type(exc).__name__})",
                 request=request,
             ) from exc
         except self._request_error as exc:
             raise APIConnectionError(
-                f"{request.method} {request.url.path} failed: {_reason(exc)}",
+                f"{request_target(request)} failed: {_reason(exc)}",
                 request=request,
             ) from exc
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import socket
+
 import anyio
 import pytest
 
@@ -197,6 +199,37 @@ async def test_httpx_errors_become_sdk_errors(raised: Exception, expected: type)
             await client.jobs.get("j1")
     assert isinstance(caught.value.__cause__, httpx.HTTPError)
     assert caught.value.request is not None
+    assert str(caught.value).startswith("GET /jobs/j1 to api.test:443 ")
+
+
+@pytest.mark.parametrize(
+    ("base_url", "where"),
+    [
+        ("http://api.test", "api.test:80"),
+        ("https://api.test:8443", "api.test:8443"),
+        ("http://[::1]:8765", "[::1]:8765"),
+    ],
+)
+async def test_connection_errors_name_host_and_port(base_url: str, where: str) -> None:
+    """The port comes from the URL or its scheme; the query string is left out of the message."""
+    recorder = Recorder([httpx.ConnectError("refused")])
+    async with make_client(recorder, base_url=base_url) as client:
+        with pytest.raises(iv.APIConnectionError) as caught:
+            await client.jobs.list(status="OPEN")
+    assert str(caught.value) == f"GET /jobs to {where} failed: ConnectError: refused"
+
+
+async def test_refused_connection_on_a_real_socket_names_host_and_port() -> None:
+    """Nothing listening on a 127.0.0.1 port: the error says which host:port was refused."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    async with iv.AsyncClient(
+        api_key="sk_test_x", base_url=f"http://127.0.0.1:{port}", retry=None
+    ) as client:
+        with pytest.raises(iv.APIConnectionError) as caught:
+            await client.jobs.get("j1")
+    assert f"GET /jobs/j1 to 127.0.0.1:{port} failed: ConnectError" in str(caught.value)
 
 
 async def test_connection_errors_are_retried_by_the_client() -> None:
@@ -219,6 +252,19 @@ async def test_breaker_opens_through_the_client() -> None:
             await client.jobs.get("j1")
     assert len(recorder.requests) == 5
     assert client.stats.breaker_trips == 1
+
+
+async def test_open_circuit_through_the_client_names_the_unreachable_host() -> None:
+    """After five refused connections the CircuitOpenError says which host:port failed and why."""
+    recorder = Recorder([httpx.ConnectError("All connection attempts failed")])
+    async with make_client(recorder, circuit_breaker=iv.CircuitBreakerPolicy()) as client:
+        for _ in range(5):
+            with pytest.raises(iv.APIConnectionError):
+                await client.jobs.get("j1")
+        with pytest.raises(iv.CircuitOpenError) as caught:
+            await client.jobs.get("j1")
+    assert isinstance(caught.value.__cause__, iv.APIConnectionError)
+    assert "api.test:443 failed: ConnectError: All connection attempts failed" in str(caught.value)
 
 
 async def test_cancelling_during_backoff_leaves_the_client_usable() -> None:

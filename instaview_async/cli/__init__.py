@@ -7,6 +7,8 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
+from . import _fake_server
+
 __all__ = ["main"]
 
 
@@ -33,8 +35,7 @@ def _parser() -> argparse.ArgumentParser:
     cand.add_argument("--journal", type=Path, help="record done rows here; a rerun skips them")
     cand.add_argument("--fake", action="store_true", help="run against the embedded fake API")
 
-    serve = commands.add_parser("fake-server", help="serve the fake API on 127.0.0.1")
-    serve.add_argument("--port", type=int, default=8765)
+    _fake_server.register(commands)
     return parser
 
 
@@ -59,7 +60,7 @@ def main(argv: Sequence[str] | None = None) -> int:
                 args.journal,
                 args.fake,
             )
-        return anyio.run(_commands.fake_server, args.port)
+        return _fake_server.run(args)
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)
         return 130

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import contextlib
-import os
+import hashlib
 import random
 import sys
 from collections import Counter
@@ -15,12 +15,12 @@ import anyio
 from .._client import AsyncClient
 from .._exceptions import InstaViewError
 from .._policies import CircuitBreakerPolicy, RateLimitPolicy, RetryPolicy
-from ._journal import Journal
+from ..journal import FAKE_TARGET, FileJournal, JournalBinding, JournalError
 from ._progress import make_progress, print_table
 from ._rows import BadRow, SourceRow, read_rows
 from ._runner import Tally, run_import
 
-__all__ = ["demo", "fake_server", "import_candidates"]
+__all__ = ["demo", "import_candidates"]
 
 # Short backoffs keep the demo under a minute; the shape of the policy is the default one.
 _DEMO_RETRY = RetryPolicy(max_attempts=6, base_delay=0.05, max_delay=1.0)
@@ -64,13 +64,13 @@ async def demo(rows: int, concurrency: int, seed: int, fault_rate: float) -> int
                 rate_limit=RateLimitPolicy(pace=False, max_retries=0),
             )
             tg.start_soon(_noisy_neighbour, neighbour, job.id)
-            with Journal(None) as journal, make_progress(rows) as progress:
+            with make_progress(rows) as progress:
                 tally = await run_import(
                     client,
                     generated,
                     job_id=job.id,
                     concurrency=concurrency,
-                    journal=journal,
+                    journal=None,
                     progress=progress,
                 )
             tg.cancel_scope.cancel()
@@ -157,23 +157,51 @@ async def import_candidates(
     except InstaViewError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
+    journal = None if journal_path is None else FileJournal(journal_path)
+    binding = JournalBinding(
+        source=await anyio.to_thread.run_sync(_digest, file),
+        target=FAKE_TARGET if fake_api is not None else client.base_url,
+        kind="candidates",
+        job_id=job_id,
+        source_name=file.name,
+    )
     async with client:
-        if fake_api is not None and job_id is None:
-            job = await client.jobs.create(title="Imported candidates", description="--fake run")
-            job_id = job.id
-        with Journal(journal_path) as journal, make_progress(None) as progress:
-            tally = await run_import(
-                client,
-                read_rows(file),
-                job_id=job_id,
-                concurrency=concurrency,
-                journal=journal,
-                progress=progress,
-            )
+        if journal is not None:
+            try:  # before any request: a journal made for another run must not skip rows
+                await journal.bind(binding)
+            except JournalError as exc:
+                print(f"error: {exc}", file=sys.stderr)
+                return 2
+        try:
+            if fake_api is not None and job_id is None:
+                job = await client.jobs.create(
+                    title="Imported candidates", description="--fake run"
+                )
+                job_id = job.id
+            with make_progress(None) as progress:
+                tally = await run_import(
+                    client,
+                    read_rows(file),
+                    job_id=job_id,
+                    concurrency=concurrency,
+                    journal=journal,
+                    progress=progress,
+                )
+        finally:
+            if journal is not None:
+                await journal.aclose()
         _print_account(f"import {file.name}", tally, client.stats, None)
     for line, reason in tally.failures:
         print(f"line {line}: {reason}", file=sys.stderr)
     return 0 if tally.failed == 0 else 1
+
+
+def _digest(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        while chunk := handle.read(1 << 20):
+            digest.update(chunk)
+    return f"sha256:{digest.hexdigest()}"
 
 
 def _import_client(fake: bool) -> tuple[AsyncClient, object | None]:
@@ -183,20 +211,3 @@ def _import_client(fake: bool) -> tuple[AsyncClient, object | None]:
 
     api = FakeInstaView()
     return api.client(api_key=api.create_api_key()), api
-
-
-async def fake_server(port: int) -> int:
-    """Serve the fake API on 127.0.0.1 until interrupted, printing a key to use."""
-    from ..testing import FakeInstaView
-
-    fake = FakeInstaView()
-    key = fake.create_api_key()
-    async with fake.serve(port=port) as base_url:
-        print(f"fake InstaView API on {base_url}")
-        print(f"  export INSTAVIEW_BASE_URL={base_url}")
-        print(f"  export INSTAVIEW_API_KEY={key}  # a key of the fake, not a real one")
-        sys.stdout.flush()
-        if os.environ.get("INSTAVIEW_FAKE_SERVER_ONCE"):  # lets a test start and stop it
-            return 0
-        await anyio.sleep_forever()
-    return 0

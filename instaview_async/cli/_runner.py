@@ -3,15 +3,16 @@
 from __future__ import annotations
 
 import time
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import AsyncGenerator, Iterable, Mapping
+from contextlib import aclosing
 from typing import Any
 
 import attrs
 
 from .._bulk import BulkResult, row_key
 from .._client import AsyncClient
+from ..journal import Journal, JournalEntry
 from ..models.candidates import Candidate
-from ._journal import Journal
 from ._progress import Progress
 from ._rows import BadRow, SourceRow
 
@@ -46,7 +47,7 @@ async def run_import(
     *,
     job_id: str | None,
     concurrency: int,
-    journal: Journal,
+    journal: Journal | None,
     progress: Progress,
 ) -> Tally:
     """Import rows as candidates; every row ends in the tally, failures with line and reason."""
@@ -60,12 +61,12 @@ async def run_import(
         progress.note(f"line {line}: failed: {reason}")
         progress.advance("failed")
 
-    def good_rows() -> Iterator[Mapping[str, Any]]:
+    async def good_rows() -> AsyncGenerator[Mapping[str, Any], None]:
         index = 0  # the position bulk_create sees, which its results report back
         for item in rows:
             if isinstance(item, BadRow):
                 fail(item.line, item.reason)
-            elif item.line in journal.done:
+            elif journal is not None and await journal.get(str(item.line)) is not None:
                 tally.skipped += 1
                 progress.advance("skipped")
             else:
@@ -79,19 +80,20 @@ async def run_import(
         return row_key(namespace, lines[index], fields)
 
     started = time.perf_counter()
-    async for result in client.candidates.bulk_create(
-        good_rows(), job_id=job_id, concurrency=concurrency, key=key
-    ):
-        _account(result, lines.pop(result.index), tally, journal, fail, progress)
+    async with aclosing(good_rows()) as source:  # closed here even when the import is cancelled
+        async for result in client.candidates.bulk_create(
+            source, job_id=job_id, concurrency=concurrency, key=key
+        ):
+            await _account(result, lines.pop(result.index), tally, journal, fail, progress)
     tally.seconds = time.perf_counter() - started
     return tally
 
 
-def _account(
+async def _account(
     result: BulkResult[Candidate],
     line: int,
     tally: Tally,
-    journal: Journal,
+    journal: Journal | None,
     fail: Any,
     progress: Progress,
 ) -> None:
@@ -102,7 +104,10 @@ def _account(
         tally.created += 1
     else:
         tally.existing += 1
-    journal.record(line, result.status, result.value.id if result.value else None)
+    if journal is not None:
+        resource_id = result.value.id if result.value else None
+        entry = JournalEntry(row_id=str(line), status=result.status, resource_id=resource_id)
+        await journal.record(entry)
     progress.advance(result.status)
 
 

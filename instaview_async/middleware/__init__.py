@@ -2,31 +2,15 @@
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable, Sequence
-from typing import TYPE_CHECKING, Any, Protocol
+from collections.abc import Awaitable, Sequence
+from typing import Any
 
-import httpx
-
+from ._types import CallNext, Middleware, RequestT, ResponseT
 from .auth import Auth
 from .circuit_breaker import CircuitBreaker
 from .idempotency import IdempotencyKey
 from .rate_limit import RateLimit
 from .retry import Retry
-
-if TYPE_CHECKING:
-    # Defaults (PEP 696) keep a bare ``CallNext``/``Middleware`` meaning httpx's classes, as
-    # before httpx2; typing_extensions is only read by the type checker here.
-    from typing_extensions import TypeVar
-
-    from .._http import Request, Response
-
-    RequestT = TypeVar("RequestT", bound=Request, default=httpx.Request)
-    ResponseT = TypeVar("ResponseT", bound=Response, default=httpx.Response)
-else:
-    from typing import TypeVar
-
-    RequestT = TypeVar("RequestT")
-    ResponseT = TypeVar("ResponseT")
 
 __all__ = [
     "Auth",
@@ -41,27 +25,6 @@ __all__ = [
     "compose",
     "default_middleware",
 ]
-
-CallNext = Callable[[RequestT], Awaitable[ResponseT]]
-"""Sends a request through the rest of the chain and returns its response.
-
-Bare, it takes an ``httpx.Request``; ``CallNext[httpx2.Request, httpx2.Response]`` is httpx2's.
-"""
-
-
-class Middleware(Protocol[RequestT, ResponseT]):
-    """Anything that takes a request and the rest of the chain, and returns a response.
-
-    Bare, ``Middleware`` is an httpx one; ``Middleware[httpx2.Request, httpx2.Response]`` an
-    httpx2 one. A middleware written for both takes ``request: RequestT`` and
-    ``call_next: CallNext[RequestT, ResponseT]`` and returns ``ResponseT``, as the SDK's own do.
-    """
-
-    async def __call__(
-        self, request: RequestT, call_next: CallNext[RequestT, ResponseT]
-    ) -> ResponseT:
-        """Handle one attempt (or one logical call, for layers outside Retry)."""
-        ...
 
 
 def default_middleware(

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from . import CallNext, RequestT, ResponseT
+    from ._types import CallNext, RequestT, ResponseT
 
 __all__ = ["Auth"]
 

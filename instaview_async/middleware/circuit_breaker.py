@@ -8,12 +8,14 @@ import time
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
+from .._error_mapping import error_from_response
 from .._exceptions import APIConnectionError, CircuitOpenError
 from .._policies import CircuitBreakerPolicy
 from .._stats import ClientStats
 
 if TYPE_CHECKING:
-    from . import CallNext, RequestT, ResponseT
+    from .._http import Response
+    from ._types import CallNext, RequestT, ResponseT
 
 __all__ = ["CircuitBreaker", "CircuitState"]
 
@@ -32,14 +34,17 @@ class CircuitBreaker:
     """Counts 5xx replies, connection errors and timeouts per attempt; 4xx and 429 never count.
 
     After ``failure_threshold`` failures in a row it opens: calls raise CircuitOpenError without
-    being sent. After ``recovery_time`` it lets ``half_open_max_calls`` probes through; a
-    successful probe closes it, a failed one reopens it. One instance is shared by every task of a
-    client. All state changes happen between awaits, so no lock is needed on one event loop; a
-    verdict from a call that started under an earlier state (a generation ago) is ignored, so a
-    slow call from before a trip cannot close a circuit that was opened after it began.
+    being sent, with the failure that opened it as ``__cause__`` and named in the message (a 5xx
+    reply becomes the ServerError it maps to). After ``recovery_time`` it lets
+    ``half_open_max_calls`` probes through; a successful probe closes it, a failed one reopens
+    it. One instance is shared by every task of a client. All state changes happen between
+    awaits, so no lock is needed on one event loop; a verdict from a call that started under an
+    earlier state (a generation ago) is ignored, so a slow call from before a trip cannot close
+    a circuit that was opened after it began.
     """
 
     __slots__ = (
+        "_cause",
         "_clock",
         "_failures",
         "_generation",
@@ -65,6 +70,7 @@ class CircuitBreaker:
         self._opened_at = 0.0
         self._probes = 0
         self._generation = 0
+        self._cause: BaseException | None = None
 
     @property
     def state(self) -> CircuitState:
@@ -80,15 +86,15 @@ class CircuitBreaker:
         generation, probe = self._admit()
         try:
             response = await call_next(request)
-        except APIConnectionError:
-            self._record(generation, probe, failed=True)
+        except APIConnectionError as exc:
+            self._record(generation, probe, failed=exc)
             raise
         except BaseException:
             # Cancelled, or a local error such as a rate-limit refusal: no verdict on the API.
             if probe and generation == self._generation:
                 self._probes -= 1
             raise
-        self._record(generation, probe, failed=response.status_code >= 500)
+        self._record(generation, probe, failed=response if response.status_code >= 500 else None)
         return response
 
     def _retry_in(self) -> float:
@@ -99,38 +105,55 @@ class CircuitBreaker:
             retry_in = self._retry_in()
             if retry_in > 0:
                 raise CircuitOpenError(
-                    f"circuit open after {self.policy.failure_threshold} failures in a row; "
-                    f"next probe in {retry_in:.1f}s",
+                    f"circuit open after {self.policy.failure_threshold} failures in a row "
+                    f"(last: {self._cause}); next probe in {retry_in:.1f}s",
                     retry_in=retry_in,
-                )
+                ) from self._cause
             self._move(CircuitState.HALF_OPEN)
         if self._state is CircuitState.HALF_OPEN:
             if self._probes >= self.policy.half_open_max_calls:
                 raise CircuitOpenError(
-                    "circuit half-open: a probe is already testing the API", retry_in=0.0
-                )
+                    f"circuit half-open: a probe is already testing the API "
+                    f"(opened by: {self._cause})",
+                    retry_in=0.0,
+                ) from self._cause
             self._probes += 1
             return self._generation, True
         return self._generation, False
 
-    def _record(self, generation: int, probe: bool, *, failed: bool) -> None:
+    def _record(
+        self, generation: int, probe: bool, *, failed: BaseException | Response | None
+    ) -> None:
+        """Count one attempt's verdict; ``failed`` is its error or 5xx reply, None on success."""
         if generation != self._generation:
             return
         if probe:
             self._probes -= 1
-            self._move(CircuitState.OPEN if failed else CircuitState.CLOSED)
-        elif failed:
+            if failed is None:
+                self._move(CircuitState.CLOSED)
+            else:
+                self._open(failed)
+        elif failed is not None:
             self._failures += 1
             if self._failures >= self.policy.failure_threshold:
-                self._move(CircuitState.OPEN)
+                self._open(failed)
         else:
             self._failures = 0
+
+    def _open(self, failure: BaseException | Response) -> None:
+        # The error is built only when the circuit opens, so counting a 5xx costs nothing.
+        self._cause = (
+            failure if isinstance(failure, BaseException) else error_from_response(failure)
+        )
+        self._move(CircuitState.OPEN)
 
     def _move(self, state: CircuitState) -> None:
         if state is CircuitState.OPEN:
             self._opened_at = self._clock()
             self._stats.breaker_trips += 1
-            logger.warning("circuit breaker open for %.1fs", self.policy.recovery_time)
+            logger.warning(
+                "circuit breaker open for %.1fs after: %s", self.policy.recovery_time, self._cause
+            )
         self._state = state
         self._failures = 0
         self._probes = 0

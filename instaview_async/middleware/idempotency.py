@@ -7,7 +7,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from . import CallNext, RequestT, ResponseT
+    from ._types import CallNext, RequestT, ResponseT
 
 __all__ = ["IdempotencyKey"]
 

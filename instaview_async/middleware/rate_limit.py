@@ -18,7 +18,7 @@ from .._stats import ClientStats
 
 if TYPE_CHECKING:
     from .._http import Headers, Request, Response
-    from . import CallNext, RequestT, ResponseT
+    from ._types import CallNext, RequestT, ResponseT
 
 __all__ = ["RateLimit"]
 

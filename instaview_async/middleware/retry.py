@@ -10,14 +10,14 @@ from typing import TYPE_CHECKING
 
 import anyio
 
-from .._exceptions import APIConnectionError, APITimeoutError
+from .._exceptions import APIConnectionError, APITimeoutError, request_target
 from .._policies import RetryPolicy
 from .._retry_after import header_retry_after
 from .._stats import ClientStats
 
 if TYPE_CHECKING:
     from .._http import Request
-    from . import CallNext, RequestT, ResponseT
+    from ._types import CallNext, RequestT, ResponseT
 
 __all__ = ["ATTEMPT", "RETRYABLE_STATUSES", "Retry"]
 
@@ -120,7 +120,7 @@ class Retry:
         with anyio.move_on_after(deadline - self._clock()):
             return await call_next(request)
         raise APITimeoutError(
-            f"{request.method} {request.url.path}: no complete answer within the call's "
+            f"{request_target(request)}: no complete answer within the call's "
             f"{self.policy.timeout}s deadline (RetryPolicy.timeout)",
             request=request,
         )

@@ -1,7 +1,72 @@
-"""What every resource namespace shares."""
+"""What every resource namespace shares: `Resource`, and `Requester`, what it needs of a client.
+
+Resources name the client only through the `Requester` protocol, never `AsyncClient` itself,
+so the client module imports the resources and not the other way round (no import circle).
+"""
 
 from __future__ import annotations
 
-from .._client import _Namespace as Resource
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any, Protocol, TypeVar
 
-__all__ = ["Resource"]
+if TYPE_CHECKING:
+    from .._http import Request, Response
+    from .._pagination import AsyncPager
+
+__all__ = ["Requester", "Resource"]
+
+T = TypeVar("T")
+
+
+class Requester(Protocol):
+    """The part of `AsyncClient` a resource uses: build, send, decode and paginate."""
+
+    def build_request(
+        self,
+        method: str,
+        path: str,
+        *,
+        params: Mapping[str, Any] | None = None,
+        json: Any = None,
+        idempotency_key: str | None = None,
+    ) -> Request:
+        """Build a request to ``path`` with the client's options applied."""
+        ...
+
+    async def send(self, request: Request) -> Response:
+        """Send a prepared request through the client's middleware chain."""
+        ...
+
+    async def request(
+        self,
+        method: str,
+        path: str,
+        cast: type[T] | Any,
+        *,
+        params: Mapping[str, Any] | None = None,
+        json: Any = None,
+        idempotency_key: str | None = None,
+    ) -> T:
+        """Send a request and decode its reply into ``cast``."""
+        ...
+
+    def paginate(
+        self,
+        path: str,
+        item_type: type[T],
+        *,
+        params: Mapping[str, Any] | None = None,
+        page: int = 1,
+        limit: int = 20,
+    ) -> AsyncPager[T]:
+        """Return a pager over a list endpoint."""
+        ...
+
+
+class Resource:
+    """Base of resource namespaces (``client.jobs``, ...); a ``with_options`` copy rebuilds them."""
+
+    __slots__ = ("_client",)
+
+    def __init__(self, client: Requester) -> None:
+        self._client = client

@@ -1,10 +1,12 @@
 """The fake API as a pure ASGI app: faults, rate limit, auth, idempotency, routing, envelope.
 
 Every request takes the same path (``FakeApp.handle``): draw the injected faults; wait the
-added latency; then, under the store's lock, count it against the key's rate limit,
-authenticate it, replay or refuse a repeated ``Idempotency-Key``, route it, check scopes and
-the company, and run the handler. Injected 5xx and malformed replies happen before all of this,
-like a gateway in front of the API, so they use no rate-limit budget and write nothing.
+added latency; then, under the store's lock, count it against the key's rate limit, route it
+(404 or 405 before any authentication, as a real server's router answers first),
+authenticate it, replay or refuse a repeated ``Idempotency-Key``, check scopes and the
+company, parse the JSON body and run the handler. Injected 5xx and malformed replies happen
+before all of this, like a gateway in front of the API, so they use no rate-limit budget,
+carry no rate-limit headers and write nothing.
 """
 
 from __future__ import annotations
@@ -20,13 +22,12 @@ import attrs
 from ._auth import ApiKey, KeyRing, request_company
 from ._context import Config, Context
 from ._faults import FaultInjector, FaultPlan
-from ._http import JSON_TYPE, Problem, Reply, envelope, error_envelope, json_bytes
+from ._http import JSON_TYPE, Problem, Reply, envelope, error_envelope, iso, json_bytes
 from ._idempotency import IdempotencyStore, Stored, fingerprint
-from ._ratelimit import RateLimiter, number, too_many_body
+from ._ratelimit import Limited, RateLimitBody, RateLimiter, envelope_body, number, throttler_body
 from ._records import RecordedRequest
-from ._routing import Router, normalize
+from ._routing import Route, Router, normalize
 from ._state import Store
-from ._validation import invalid
 
 __all__ = ["ConnectionDropped", "FakeApp", "Incoming", "Outgoing"]
 
@@ -97,6 +98,7 @@ class FakeApp:
     config: Config
     clock: Callable[[], float]
     requests: list[RecordedRequest]
+    rate_limit_body: RateLimitBody = "envelope"
     _serial: int = 0
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
@@ -139,21 +141,28 @@ class FakeApp:
         token = incoming.headers.get("authorization", "")
         limit_headers, refused = self.limiter.hit(token, now)
         if refused is not None:
-            body = too_many_body(refused)
-            limit_headers["Retry-After"] = number(refused.retry_after)
-            return Outgoing(429, json_bytes(body), headers=limit_headers)
-        outgoing = self._authorized(incoming, now)
+            outgoing = self._too_many(refused, now)
+        else:
+            outgoing = self._routed(incoming, now)
         outgoing.headers.update(limit_headers)
         return outgoing
 
-    def _authorized(self, incoming: Incoming, now: float) -> Outgoing:
+    def _too_many(self, refused: Limited, now: float) -> Outgoing:
+        if self.rate_limit_body == "throttler":
+            body = throttler_body(refused)
+        else:
+            body = envelope_body(refused, iso(now))
+        return Outgoing(429, json_bytes(body), headers={"Retry-After": number(refused.retry_after)})
+
+    def _routed(self, incoming: Incoming, now: float) -> Outgoing:
         try:
+            route, params = self.router.match(incoming.method, incoming.path)
             key = self.keys.authenticate(incoming.headers.get("authorization"))
         except Problem as problem:
             return _problem_reply(problem, now)
         idem = incoming.headers.get("idempotency-key") if incoming.method != "GET" else None
         if not idem:
-            return self._dispatch(incoming, key, now)
+            return self._dispatch(incoming, route, params, key, now)
         path = normalize(incoming.path)
         print_ = fingerprint(incoming.method, path, incoming.query, incoming.body)
         try:
@@ -163,15 +172,16 @@ class FakeApp:
         if stored is not None:
             headers = {"Idempotent-Replayed": "true"}
             return Outgoing(stored.status, stored.body, stored.content_type, headers, replayed=True)
-        outgoing = self._dispatch(incoming, key, now)
+        outgoing = self._dispatch(incoming, route, params, key, now)
         stored = Stored(print_, outgoing.status, outgoing.body, outgoing.content_type)
         self.idempotency.save(key.id, idem, stored)
         return outgoing
 
-    def _dispatch(self, incoming: Incoming, key: ApiKey, now: float) -> Outgoing:
+    def _dispatch(
+        self, incoming: Incoming, route: Route, params: dict[str, str], key: ApiKey, now: float
+    ) -> Outgoing:
         self.store.begin()
         try:
-            route, params = self.router.match(incoming.method, normalize(incoming.path))
             ctx = Context(
                 store=self.store,
                 keys=self.keys,
@@ -179,7 +189,7 @@ class FakeApp:
                 key=key,
                 query=incoming.query,
                 params=params,
-                body=_parse_body(incoming.body),
+                body=_parse_body(incoming),
                 now=now,
             )
             ctx.require(*route.scopes)
@@ -192,13 +202,22 @@ class FakeApp:
         return _success_reply(reply, now)
 
 
-def _parse_body(body: bytes) -> Any:
-    if not body.strip():
+def _parse_body(incoming: Incoming) -> Any:
+    """The JSON body (None when empty); 400 for a body that is not JSON, naming why."""
+    if not incoming.body.strip():
         return None
+    media = incoming.headers.get("content-type", "").split(";")[0].strip().lower()
+    if media and media != "application/json" and not media.endswith("+json"):
+        raise _not_json(f"the Content-Type is {media!r}; send application/json")
     try:
-        return json.loads(body)
-    except ValueError as exc:
-        raise invalid({"body": f"Unexpected token in JSON: {exc}"}) from None
+        return json.loads(incoming.body)
+    except (ValueError, UnicodeDecodeError) as exc:
+        raise _not_json(f"it does not parse ({exc})") from None
+
+
+def _not_json(why: str) -> Problem:
+    message = f"The request body is not JSON: {why}"
+    return Problem(400, "VALIDATION_ERROR", message, {"fields": {"body": message}})
 
 
 def _success_reply(reply: Reply, now: float) -> Outgoing:
@@ -208,7 +227,8 @@ def _success_reply(reply: Reply, now: float) -> Outgoing:
 
 
 def _problem_reply(problem: Problem, now: float) -> Outgoing:
-    return Outgoing(problem.status, json_bytes(error_envelope(problem, now)))
+    body = json_bytes(error_envelope(problem, now))
+    return Outgoing(problem.status, body, headers=dict(problem.headers))
 
 
 def _fault_reply(plan: FaultPlan, now: float) -> Outgoing:

@@ -73,13 +73,22 @@ class KeyRing:
         self.by_secret[key.secret] = key
 
     def authenticate(self, authorization: str | None) -> ApiKey:
-        """The key sent as ``Bearer <key>``; else 401 INVALID_API_KEY or API_KEY_SUSPENDED."""
-        scheme, _, secret = (authorization or "").partition(" ")
-        key = self.by_secret.get(secret.strip()) if scheme.lower() == "bearer" else None
-        if key is None:
-            raise Problem(
-                401, "INVALID_API_KEY", "The provided API key is invalid or has been revoked"
+        """The key sent as ``Bearer <key>``; else 401 INVALID_API_KEY or API_KEY_SUSPENDED.
+
+        All three failures are INVALID_API_KEY, as the docs have one code for them, but the
+        message says which: no header, a header not of the form ``Bearer <key>``, or a key
+        the fake does not know.
+        """
+        if not authorization or not authorization.strip():
+            raise _invalid_key(
+                "Missing Authorization header: send 'Authorization: Bearer <your API key>'"
             )
+        scheme, _, secret = authorization.strip().partition(" ")
+        if scheme.lower() != "bearer" or not secret.strip():
+            raise _invalid_key("Malformed Authorization header: expected 'Bearer <your API key>'")
+        key = self.by_secret.get(secret.strip())
+        if key is None:
+            raise _invalid_key("The provided API key is invalid or has been revoked")
         if key.suspended_at is not None:
             raise Problem(
                 401,
@@ -88,6 +97,10 @@ class KeyRing:
                 {"suspendedAt": iso(key.suspended_at), "reason": key.suspend_reason},
             )
         return key
+
+
+def _invalid_key(message: str) -> Problem:
+    return Problem(401, "INVALID_API_KEY", message)
 
 
 def require_scope(key: ApiKey, scopes: Iterable[str]) -> None:

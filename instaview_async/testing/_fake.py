@@ -12,7 +12,7 @@ from ._auth import ALL_SCOPES, ApiKey, KeyRing
 from ._context import Config
 from ._faults import FaultInjector, Faults
 from ._idempotency import IdempotencyStore
-from ._ratelimit import RateLimiter, Window
+from ._ratelimit import RateLimitBody, RateLimiter, Window
 from ._records import RecordedRequest
 from ._routing import Router
 from ._state import ResourceView, Row, Store, Table
@@ -32,12 +32,18 @@ class FakeInstaView:
     """A stateful fake of the InstaView API, for the SDK's tests and yours.
 
     It validates like the docs (field rules, scopes, companies, 403 vs 404, the 409 duplicate
-    email, billing and state rules), sends ``X-RateLimit-*`` headers and the API's own 429,
-    replays a repeated ``Idempotency-Key``, and injects ``Faults`` deterministically. Use it in
-    process with ``fake.client(...)``, or on a real socket with ``fake.serve()``; both share the
-    same state. ``clock`` returns Unix seconds (default ``time.time``) and drives rate-limit
-    windows, timestamps, the monthly interview count and sourcing runs. ``minute_seconds`` and
-    ``hour_seconds`` shorten the windows (a demo may use a 2-second "minute").
+    email, billing and state rules), sends ``X-RateLimit-*`` headers on every response and a
+    429 past ``requests_per_minute`` / ``requests_per_hour``, replays a repeated
+    ``Idempotency-Key``, and injects ``Faults`` deterministically. Use it in process with
+    ``fake.client(...)``, or on a real socket with ``fake.serve()``; both share the same state.
+
+    ``rate_limit_body`` picks the 429's body: ``"envelope"`` (default), the error-handling
+    page's ``RATE_LIMIT_EXCEEDED`` envelope with ``details.retryAfter/limit/window``, or
+    ``"throttler"``, the rate-limiting guide's ``{statusCode, message, error, retryAfter, ...}``.
+    ``clock`` returns Unix seconds (default ``time.time``) and drives rate-limit windows,
+    timestamps, the monthly interview count and sourcing runs. ``minute_seconds`` and
+    ``hour_seconds`` shorten the windows (a demo may use a 2-second "minute"). ``seed`` makes
+    ids and keys reproducible.
     """
 
     base_url = "http://fake.instaview.test"
@@ -55,7 +61,12 @@ class FakeInstaView:
         hour_seconds: float = 3600.0,
         sourcing_seconds: float = 0.0,
         seed: int = 0,
+        rate_limit_body: RateLimitBody = "envelope",
     ) -> None:
+        if rate_limit_body not in ("envelope", "throttler"):
+            raise ValueError(
+                f"rate_limit_body must be 'envelope' or 'throttler', got {rate_limit_body!r}"
+            )
         self._clock = clock or time.time
         self._store = Store(seed)
         self._keys = KeyRing()
@@ -79,6 +90,7 @@ class FakeInstaView:
             ),
             clock=self._clock,
             requests=self._requests,
+            rate_limit_body=rate_limit_body,
         )
         """The ASGI application; mount it in any ASGI server or test client."""
 
@@ -170,14 +182,14 @@ class FakeInstaView:
         return AsyncClient(api_key=api_key, transport=self.transport(), **client_kwargs)
 
     @asynccontextmanager
-    async def serve(self, port: int = 0) -> AsyncIterator[str]:
-        """Serve this fake on ``127.0.0.1:port`` (0: a free port); yields the base URL.
+    async def serve(self, port: int = 0, *, host: str = "127.0.0.1") -> AsyncIterator[str]:
+        """Serve this fake on ``host:port`` (port 0: a free one); yields the base URL.
 
         Needs uvicorn (the ``server`` extra). Works under asyncio and trio.
         """
         from ._server import serve
 
-        async with serve(self.app, port) as base_url:
+        async with serve(self.app, port, host=host) as base_url:
             yield base_url
 
     # -- what happened --------------------------------------------------------------------------

@@ -27,12 +27,21 @@ JSON_TYPE = "application/json; charset=utf-8"
 class Problem(Exception):
     """An error reply a handler raises: HTTP status, error code, message and details."""
 
-    def __init__(self, status: int, code: str, message: str, details: Any = None) -> None:
+    def __init__(
+        self,
+        status: int,
+        code: str,
+        message: str,
+        details: Any = None,
+        *,
+        headers: dict[str, str] | None = None,
+    ) -> None:
         super().__init__(message)
         self.status = status
         self.code = code
         self.message = message
         self.details = details
+        self.headers = headers or {}
 
 
 @attrs.frozen

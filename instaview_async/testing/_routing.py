@@ -43,23 +43,35 @@ def normalize(path: str) -> str:
 
 
 class Router:
-    """Finds the route for a method and a normalized path."""
+    """Finds the route for a method and a path as the client sent it."""
 
     def __init__(self, routes: Iterable[Route]) -> None:
         self._routes = [(route, _compile(route.pattern)) for route in routes]
 
     def match(self, method: str, path: str) -> tuple[Route, dict[str, str]]:
-        """The route and its path parameters, or the NestJS-style 404 for an unknown path."""
-        allowed = False
+        """The route and its path parameters; else 404 ROUTE_NOT_FOUND or 405 with ``Allow``.
+
+        Messages name the path as sent (prefix included), as a real server's do.
+        """
+        allowed: list[str] = []
+        normalized = normalize(path)
         for route, regex in self._routes:
-            found = regex.match(path)
+            found = regex.match(normalized)
             if found is None:
                 continue
             if route.method == method:
                 return route, found.groupdict()
-            allowed = True
-        status = 405 if allowed else 404
-        raise Problem(status, "ROUTE_NOT_FOUND", f"Cannot {method} {path}")
+            allowed.append(route.method)
+        if not allowed:
+            raise Problem(404, "ROUTE_NOT_FOUND", f"Cannot {method} {path}")
+        allow = ", ".join(dict.fromkeys(allowed))
+        raise Problem(
+            405,
+            "METHOD_NOT_ALLOWED",
+            f"Method {method} is not allowed on {path}; allowed: {allow}",
+            {"method": method, "path": path, "allowed": list(dict.fromkeys(allowed))},
+            headers={"Allow": allow},
+        )
 
 
 def _compile(pattern: str) -> re.Pattern[str]:

@@ -1,4 +1,4 @@
-"""Serving the fake on a real 127.0.0.1 socket with uvicorn (the ``server`` extra).
+"""Serving the fake on a real socket (127.0.0.1 by default) with uvicorn (the ``server`` extra).
 
 uvicorn runs in a daemon thread with its own asyncio loop, so ``serve`` works the same from
 asyncio and trio tests. The socket is bound here, before the thread starts (port 0 picks a free
@@ -64,13 +64,14 @@ async def _abort(receive: Receive, send: Send) -> None:
     raise ConnectionDropped("response dropped")
 
 
-def _bind(port: int) -> socket.socket:
+def _bind(host: str, port: int) -> socket.socket:
     # proto=IPPROTO_TCP lets asyncio set TCP_NODELAY on accepted connections (it skips proto 0),
     # without which headers and body go out in two segments and wait on delayed ACKs (~40 ms).
-    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM, socket.IPPROTO_TCP)
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    sock = socket.socket(family, socket.SOCK_STREAM, socket.IPPROTO_TCP)
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
     try:
-        sock.bind((HOST, port))
+        sock.bind((host, port))
         sock.listen(128)
         sock.setblocking(False)
     except OSError:
@@ -80,10 +81,10 @@ def _bind(port: int) -> socket.socket:
 
 
 @asynccontextmanager
-async def serve(app: FakeApp, port: int = 0) -> AsyncIterator[str]:
-    """Run ``app`` on 127.0.0.1:``port`` and yield its base URL; stop it on exit (bounded)."""
+async def serve(app: FakeApp, port: int = 0, *, host: str = HOST) -> AsyncIterator[str]:
+    """Run ``app`` on ``host:port`` and yield its base URL; stop it on exit (bounded)."""
     uvicorn = _uvicorn()
-    sock = _bind(port)
+    sock = _bind(host, port)
     config = uvicorn.Config(
         _DroppingApp(app),
         lifespan="off",
@@ -108,7 +109,8 @@ async def serve(app: FakeApp, port: int = 0) -> AsyncIterator[str]:
                 if not thread.is_alive():
                     raise RuntimeError("the fake InstaView server failed to start")
                 await anyio.sleep(0.005)
-        yield f"http://{HOST}:{sock.getsockname()[1]}"
+        shown = f"[{host}]" if ":" in host else host
+        yield f"http://{shown}:{sock.getsockname()[1]}"
     finally:
         server.should_exit = True
         with anyio.CancelScope(shield=True):

@@ -1,9 +1,13 @@
 """Field rules of the docs, checked the way the API reports them.
 
-One missing required field (and nothing else wrong) is ``MISSING_REQUIRED_FIELD`` with
-``{field, type}``; anything else is ``VALIDATION_ERROR`` with a message per wire field name
-(nested fields as ``location.countryCode``, list items as ``jobIds[0]``). Unknown body fields
-are refused like NestJS's ``forbidNonWhitelisted`` so a misspelt camelCase name fails loudly.
+One rule, whatever the number of problems: when the only problems are missing required fields
+(one or several), the answer is ``MISSING_REQUIRED_FIELD``, whose ``details.field`` and
+``details.type`` name the first missing field in the documented order (the page's shape) and
+whose ``details.fields`` lists every missing one; when any field present is invalid too, it is
+``VALIDATION_ERROR`` with a message per wire field name in ``details.fields``, the missing
+ones included (nested fields as ``location.countryCode``, list items as ``jobIds[0]``).
+Unknown body fields are refused like NestJS's ``forbidNonWhitelisted`` so a misspelt camelCase
+name fails loudly.
 """
 
 from __future__ import annotations
@@ -92,24 +96,28 @@ def raise_if(errors: Mapping[str, str], missing: Sequence[Field] = ()) -> None:
     """Raise MISSING_REQUIRED_FIELD or VALIDATION_ERROR for the collected errors, if any."""
     if not errors:
         return
-    if len(errors) == 1 and len(missing) == 1:
-        field = missing[0]
-        raise Problem(
-            400,
-            "MISSING_REQUIRED_FIELD",
-            f"Missing required field: {field.name}",
-            {"field": field.name, "type": field.type},
-        )
-    raise Problem(400, "VALIDATION_ERROR", "Request validation failed", {"fields": dict(errors)})
+    if missing and len(errors) == len(missing):
+        raise _missing([(f.name, f.type) for f in missing])
+    raise invalid(errors)
 
 
 def missing_field(name: str, type_: str) -> Problem:
     """MISSING_REQUIRED_FIELD for one field."""
+    return _missing([(name, type_)])
+
+
+def _missing(fields: Sequence[tuple[str, str]]) -> Problem:
+    names = [name for name, _ in fields]
+    plural = "s" if len(names) > 1 else ""
     return Problem(
         400,
         "MISSING_REQUIRED_FIELD",
-        f"Missing required field: {name}",
-        {"field": name, "type": type_},
+        f"Missing required field{plural}: {', '.join(names)}",
+        {
+            "field": names[0],
+            "type": fields[0][1],
+            "fields": {name: f"{name} is required" for name in names},
+        },
     )
 
 

@@ -13,10 +13,10 @@ import anyio
 import pytest
 
 import instaview_async as iv
-from instaview_async.cli._journal import Journal
 from instaview_async.cli._progress import make_progress
 from instaview_async.cli._rows import read_rows
 from instaview_async.cli._runner import run_import
+from instaview_async.journal import FileJournal, JournalBinding
 from instaview_async.testing import FakeInstaView, Faults
 
 pytestmark = pytest.mark.anyio
@@ -90,23 +90,28 @@ async def _import(
     journal: Path,
     stop_after: int | None = None,
 ) -> Any:
-    async with _client(fake, key) as client:
-        with Journal(journal) as book, make_progress(None, io.StringIO()) as progress:
-            rows = read_rows(path)
-            if stop_after is None:
-                return await run_import(
-                    client, rows, job_id=job_id, concurrency=8, journal=book, progress=progress
-                )
-            with anyio.CancelScope() as scope:
-                await run_import(
-                    client,
-                    _cancel_after(rows, stop_after, scope),
-                    job_id=job_id,
-                    concurrency=8,
-                    journal=book,
-                    progress=progress,
-                )
-            return None
+    book = FileJournal(journal)
+    await book.bind(JournalBinding(source=str(path), target="fake", kind="candidates"))
+    try:
+        async with _client(fake, key) as client:
+            with make_progress(None, io.StringIO()) as progress:
+                rows = read_rows(path)
+                if stop_after is None:
+                    return await run_import(
+                        client, rows, job_id=job_id, concurrency=8, journal=book, progress=progress
+                    )
+                with anyio.CancelScope() as scope:
+                    await run_import(
+                        client,
+                        _cancel_after(rows, stop_after, scope),
+                        job_id=job_id,
+                        concurrency=8,
+                        journal=book,
+                        progress=progress,
+                    )
+                return None
+    finally:
+        await book.aclose()
 
 
 def _cancel_after(rows: Iterator[Any], count: int, scope: anyio.CancelScope) -> Iterator[Any]:

@@ -46,8 +46,8 @@ def test_import_jsonl_with_journal_skips_done_rows_on_rerun(
     source.write_text("\n".join(json.dumps(r) for r in rows) + "\nnot json\n")
     journal = tmp_path / "journal.jsonl"
     assert main(["import", "candidates", str(source), "--fake", "--journal", str(journal)]) == 1
-    done = [json.loads(line) for line in journal.read_text().splitlines()]
-    assert sorted(record["line"] for record in done) == [1, 2, 3, 4, 5]
+    done = [json.loads(line) for line in journal.read_text().splitlines()[1:]]
+    assert sorted(int(record["row"]) for record in done) == [1, 2, 3, 4, 5]
     capsys.readouterr()
     assert main(["import", "candidates", str(source), "--fake", "--journal", str(journal)]) == 1
     captured = capsys.readouterr()

@@ -172,3 +172,68 @@ async def test_verdict_of_a_call_started_before_the_trip_is_ignored() -> None:
         await _fail(breaker, 3)
         release.set()
     assert breaker.state is CircuitState.OPEN
+
+
+async def test_open_error_carries_the_5xx_that_opened_it() -> None:
+    """CircuitOpenError's __cause__ is the ServerError of the reply that tripped it, named too."""
+    breaker = _breaker(FakeTime())
+    recorder = Recorder([httpx.Response(503, json={"error": {"code": "X", "message": "down"}})])
+    for _ in range(3):
+        await _call(breaker, recorder)
+    with pytest.raises(iv.CircuitOpenError) as caught:
+        await _call(breaker, recorder)
+    cause = caught.value.__cause__
+    assert isinstance(cause, iv.ServerError)
+    assert cause.status_code == 503
+    assert str(cause) in str(caught.value)
+    assert "down" in str(caught.value)
+
+
+async def test_open_error_carries_the_connection_error_that_opened_it() -> None:
+    """After connection errors, __cause__ is the last one, the very instance the caller saw."""
+    breaker = _breaker(FakeTime())
+    seen: list[BaseException] = []
+    for n in range(3):
+        error = iv.APIConnectionError(f"GET /jobs to api.test:443 failed: refused #{n}")
+        with pytest.raises(iv.APIConnectionError) as caught:
+            await _call(breaker, Recorder([error]))
+        seen.append(caught.value)
+    with pytest.raises(iv.CircuitOpenError) as opened:
+        await _call(breaker, Recorder([httpx.Response(200)]))
+    assert opened.value.__cause__ is seen[-1]
+    assert "api.test:443 failed: refused #2" in str(opened.value)
+
+
+async def test_a_failed_probe_becomes_the_cause() -> None:
+    """When a probe fails, the next CircuitOpenError names the probe's failure, not the old one."""
+    time = FakeTime()
+    breaker = _breaker(time)
+    await _fail(breaker, 3, status=500)
+    time.now += 60.0
+    await _fail(breaker, 1, status=502)
+    with pytest.raises(iv.CircuitOpenError) as caught:
+        await _call(breaker, Recorder([httpx.Response(200)]))
+    assert isinstance(caught.value.__cause__, iv.ServerError)
+    assert caught.value.__cause__.status_code == 502
+
+
+async def test_half_open_refusal_names_the_cause_too() -> None:
+    """A call refused because a probe is in flight still says what opened the circuit."""
+    time = FakeTime()
+    breaker = _breaker(time)
+    await _fail(breaker, 3, status=504)
+    time.now += 60.0
+    release = anyio.Event()
+
+    async def slow(request: httpx.Request) -> httpx.Response:
+        await release.wait()
+        return httpx.Response(200)
+
+    async with anyio.create_task_group() as tg:
+        tg.start_soon(breaker, REQUEST, slow)
+        await anyio.wait_all_tasks_blocked()
+        with pytest.raises(iv.CircuitOpenError) as caught:
+            await _call(breaker, Recorder([httpx.Response(200)]))
+        release.set()
+    assert isinstance(caught.value.__cause__, iv.ServerError)
+    assert "504" in str(caught.value)

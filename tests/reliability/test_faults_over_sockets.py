@@ -134,8 +134,10 @@ async def test_the_call_deadline_cuts_a_reply_that_drips_forever(
     retry = iv.RetryPolicy(base_delay=0.001, timeout=0.3)
     started = anyio.current_time()
     async with client_for(misbehaving.base_url, retry=retry) as client:
-        with pytest.raises(iv.APITimeoutError, match="deadline"):
+        with pytest.raises(iv.APITimeoutError, match="deadline") as caught:
             await client.jobs.get("drip")
+    host_port = misbehaving.base_url.split("//", 1)[1].rstrip("/")
+    assert f"GET /jobs/drip to {host_port}:" in str(caught.value)
     assert anyio.current_time() - started < 1.0
     assert len(misbehaving.requests_to("/jobs/drip")) == 1
 
@@ -148,6 +150,7 @@ async def test_connection_refused_is_a_connection_error(closed_port_url: str) ->
             await client.jobs.get("j1")
         assert client.stats.retries == 2
     assert type(caught.value) is iv.APIConnectionError
+    assert closed_port_url.split("//", 1)[1].rstrip("/") in str(caught.value)
     assert isinstance(caught.value.__cause__, httpx.ConnectError)
 
 

@@ -133,7 +133,7 @@ def _inline(ctx: Context, prefix: str, create: Callable[[Any], Row]) -> Row:
         details = problem.details
         if isinstance(details, dict) and "field" in details:
             details["field"] = f"{prefix}.{details['field']}"
-        elif isinstance(details, dict) and "fields" in details:
+        if isinstance(details, dict) and "fields" in details:
             details["fields"] = {f"{prefix}.{k}": v for k, v in details["fields"].items()}
         raise
 
