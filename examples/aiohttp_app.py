@@ -1,7 +1,9 @@
 """aiohttp.web: one AsyncClient in a cleanup context, shared by every handler.
 
 The cleanup context opens the client when the app starts and closes it when the app stops,
-even if startup fails later on. Run it against the real API::
+even if startup fails later on. A middleware turns SDK errors into answers that say whose problem
+it is (404, 409, 422, 503 with ``Retry-After``, 502 only when the API failed; see
+``examples/http_errors.py``). Run it against the real API::
 
     pip install "instaview-async" aiohttp
     INSTAVIEW_API_KEY=sk_live_... python examples/aiohttp_app.py
@@ -12,15 +14,20 @@ aiohttp runs on asyncio only.
 
 from __future__ import annotations
 
+import json
 from collections.abc import AsyncIterator, Callable
 
 from aiohttp import web
 from aiohttp.typedefs import Handler
 
-from instaview_async import AsyncClient, InstaViewError, NotFoundError, ValidationError
+from examples.http_errors import answer_for
+from instaview_async import AsyncClient, InstaViewError
 from instaview_async.models import Job
 
 ClientFactory = Callable[[], AsyncClient]
+
+CANDIDATE_FIELDS = ("first_name", "last_name", "email", "phone_number")
+"""What ``POST /jobs/{job_id}/candidates`` reads from its JSON body."""
 
 INSTAVIEW = web.AppKey("instaview", AsyncClient)
 """Where the app keeps its client: ``request.app[INSTAVIEW]``."""
@@ -50,23 +57,47 @@ async def list_jobs(request: web.Request) -> web.Response:
 
 
 async def get_job(request: web.Request) -> web.Response:
-    """One job, or 404."""
+    """One job; an unknown id is a 404 through the middleware."""
     job = await request.app[INSTAVIEW].jobs.get(request.match_info["job_id"])
     return web.json_response(_job(job))
 
 
 async def add_candidate(request: web.Request) -> web.Response:
     """Create a candidate for a job from a JSON body with names and an email or phone."""
-    body = await request.json()
+    body = await _candidate_fields(request)
     candidate = await request.app[INSTAVIEW].candidates.create(
-        first_name=str(body.get("first_name", "")),
-        last_name=str(body.get("last_name", "")),
-        email=body.get("email"),
-        phone_number=body.get("phone_number"),
+        first_name=body["first_name"] or "",
+        last_name=body["last_name"] or "",
+        email=body["email"],
+        phone_number=body["phone_number"],
         job_ids=[request.match_info["job_id"]],
     )
     payload = {"id": candidate.id, "email": candidate.email, "job_ids": list(candidate.job_ids)}
     return web.json_response(payload, status=201)
+
+
+async def _candidate_fields(request: web.Request) -> dict[str, str | None]:
+    """The body's candidate fields, each a string or absent; anything else is a 422."""
+    try:
+        body = await request.json()
+    except ValueError:
+        body = None
+    if not isinstance(body, dict):
+        raise _unprocessable("the body must be a JSON object", {})
+    fields = {name: body.get(name) for name in CANDIDATE_FIELDS}
+    wrong = {name: "must be a string" for name, v in fields.items() if not _is_text(v)}
+    if wrong:
+        raise _unprocessable("invalid candidate", wrong)
+    return fields
+
+
+def _is_text(value: object) -> bool:
+    return value is None or isinstance(value, str)
+
+
+def _unprocessable(detail: str, fields: dict[str, str]) -> web.HTTPUnprocessableEntity:
+    text = json.dumps({"detail": detail, "fields": fields})
+    return web.HTTPUnprocessableEntity(text=text, content_type="application/json")
 
 
 @web.middleware
@@ -74,13 +105,9 @@ async def _instaview_errors(request: web.Request, handler: Handler) -> web.Strea
     """Turn SDK errors into HTTP answers for this app's callers."""
     try:
         return await handler(request)
-    except NotFoundError as exc:
-        return web.json_response({"detail": exc.message}, status=404)
-    except ValidationError as exc:
-        fields = dict(exc.field_errors)
-        return web.json_response({"detail": exc.message, "fields": fields}, status=422)
-    except InstaViewError:
-        return web.json_response({"detail": "upstream InstaView API failed"}, status=502)
+    except InstaViewError as error:
+        answer = answer_for(error)
+        return web.json_response(answer.body, status=answer.status, headers=answer.headers)
 
 
 def _job(job: Job) -> dict[str, str | None]:

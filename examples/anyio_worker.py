@@ -9,6 +9,8 @@ It runs on asyncio and on trio. Run it against the real API::
     INSTAVIEW_API_KEY=sk_live_... python examples/anyio_worker.py JOB_ID candidates.jsonl
 
 Each line of the file is a JSON object: ``{"first_name": ..., "last_name": ..., "email": ...}``.
+A line that is not one (bad JSON, not an object, a field that is not a string, not UTF-8) is
+one failed row, a ``MalformedLine`` naming the line and the cause, and the rest goes on.
 Ctrl-C (SIGINT) or SIGTERM stops it gracefully; the summary is printed either way.
 """
 
@@ -22,12 +24,23 @@ from typing import Any
 
 import anyio
 import attrs
+from anyio import AsyncFile
 from anyio.abc import ObjectReceiveStream, ObjectSendStream
 
 from instaview_async import AsyncClient, InstaViewError
 
 Row = Mapping[str, Any]
 ClientFactory = Callable[[], AsyncClient]
+FIELDS = ("first_name", "last_name", "email", "phone_number")
+"""The fields a row may carry; each is a string."""
+
+
+class MalformedLine(ValueError):
+    """An input line that is not a row: ``line`` is its number in the file (from 1)."""
+
+    def __init__(self, line: int, cause: str) -> None:
+        super().__init__(f"line {line}: {cause}")
+        self.line = line
 
 
 @attrs.define
@@ -36,8 +49,8 @@ class Summary:
 
     created: dict[int, str] = attrs.Factory(dict)
     """Row number -> id of the candidate created."""
-    failed: dict[int, InstaViewError] = attrs.Factory(dict)
-    """Row number -> the error the SDK raised."""
+    failed: dict[int, InstaViewError | MalformedLine] = attrs.Factory(dict)
+    """Row number -> the error the SDK raised, or why the input line is not a row."""
     unfinished: set[int] = attrs.Factory(set)
     """Rows still being sent when the grace period ran out (they may or may not exist)."""
     stopped: bool = False
@@ -60,7 +73,7 @@ class Worker:
         self._taken = 0
         self.summary = Summary()
 
-    async def run(self, rows: ObjectReceiveStream[Row]) -> Summary:
+    async def run(self, rows: ObjectReceiveStream[Row | MalformedLine]) -> Summary:
         """Process rows until the stream ends or ``stop()`` is called; return the summary."""
         with anyio.CancelScope() as self._scope:
             async with anyio.create_task_group() as tg:
@@ -77,16 +90,21 @@ class Worker:
         if self._scope is not None:
             self._scope.deadline = min(self._scope.deadline, anyio.current_time() + self._grace)
 
-    async def _consume(self, rows: ObjectReceiveStream[Row]) -> None:
+    async def _consume(self, rows: ObjectReceiveStream[Row | MalformedLine]) -> None:
         while not self._stopping:
             row = await self._next(rows)
             if row is None:
                 return
             number = self._taken
             self._taken += 1
-            await self._create(number, row)
+            if isinstance(row, MalformedLine):
+                self.summary.failed[number] = row
+            else:
+                await self._create(number, row)
 
-    async def _next(self, rows: ObjectReceiveStream[Row]) -> Row | None:
+    async def _next(
+        self, rows: ObjectReceiveStream[Row | MalformedLine]
+    ) -> Row | MalformedLine | None:
         """The next row, or None once the stream ended or the worker is stopping."""
         with anyio.CancelScope() as idle:
             self._idle.add(idle)
@@ -115,25 +133,56 @@ class Worker:
         self.summary.unfinished.discard(number)
 
 
-async def feed(path: str, rows: ObjectSendStream[Row]) -> None:
-    """Put each JSON line of ``path`` on the queue, then close it; stop if the worker did."""
-    async with rows, await anyio.open_file(path) as lines:
+async def feed(lines: AsyncFile[bytes], rows: ObjectSendStream[Row | MalformedLine]) -> None:
+    """Put each non-blank line on the queue as a row (or why it is not one), then close the
+    queue; stop early if the worker did."""
+    async with rows:
+        number = 0
         async for line in lines:
+            number += 1
             if line.strip():
                 try:
-                    await rows.send(json.loads(line))
+                    await rows.send(parse_line(line, number))
                 except anyio.BrokenResourceError:
                     return  # the worker stopped and closed its end
 
 
+def parse_line(line: bytes, number: int) -> Row | MalformedLine:
+    """One JSON Lines line as a row, or the MalformedLine saying why it is not one."""
+    try:
+        row = json.loads(line.decode().rstrip("\r\n"))
+    except UnicodeDecodeError:
+        return MalformedLine(number, "not UTF-8 text")
+    except json.JSONDecodeError as error:
+        return MalformedLine(number, f"not valid JSON: {error.msg} at column {error.colno}")
+    if not isinstance(row, dict):
+        return MalformedLine(number, f"expected a JSON object, got {type(row).__name__}")
+    for field in FIELDS:
+        if not isinstance(row.get(field, ""), str | None):
+            return MalformedLine(number, f"{field} must be a string, got {row[field]!r}")
+    return row
+
+
+def report(summary: Summary) -> str:
+    """The summary as text: the counts, then each failed row with its reason."""
+    lines = [
+        f"created {len(summary.created)}, failed {len(summary.failed)}, "
+        f"unfinished {len(summary.unfinished)}{' (stopped)' if summary.stopped else ''}"
+    ]
+    lines += [f"row {n}: {error}" for n, error in sorted(summary.failed.items())]
+    lines += [f"row {n}: unfinished, may or may not exist" for n in sorted(summary.unfinished)]
+    return "\n".join(lines)
+
+
 async def main(job_id: str, path: str, client_factory: ClientFactory = AsyncClient) -> Summary:
     """Feed the file to a worker, stopping gracefully on SIGINT or SIGTERM."""
-    send, receive = anyio.create_memory_object_stream[Row](max_buffer_size=100)
-    async with client_factory() as client, anyio.create_task_group() as tg:
-        worker = Worker(client, job_id=job_id)
-        tg.start_soon(feed, path, send)
-        tg.start_soon(_stop_on_signal, worker)
-        async with receive:
+    # The file opens first, so a missing one fails plainly, before any row or task.
+    async with await anyio.open_file(path, "rb") as lines, client_factory() as client:
+        send, receive = anyio.create_memory_object_stream[Row | MalformedLine](100)
+        async with anyio.create_task_group() as tg, receive:
+            worker = Worker(client, job_id=job_id)
+            tg.start_soon(feed, lines, send)
+            tg.start_soon(_stop_on_signal, worker)
             summary = await worker.run(receive)
             tg.cancel_scope.cancel()  # the feeder and the signal watcher
     return summary
@@ -149,9 +198,11 @@ async def _stop_on_signal(worker: Worker) -> None:
 if __name__ == "__main__":
     if len(sys.argv) != 3:
         sys.exit("usage: python examples/anyio_worker.py JOB_ID CANDIDATES.jsonl")
-    result = anyio.run(main, sys.argv[1], sys.argv[2])
-    print(
-        f"created {len(result.created)}, failed {len(result.failed)}, "
-        f"unfinished {len(result.unfinished)}{' (stopped)' if result.stopped else ''}"
-    )
+    try:
+        result = anyio.run(main, sys.argv[1], sys.argv[2])
+    except OSError as error:
+        sys.exit(f"cannot read {sys.argv[2]}: {error.strerror}")
+    except InstaViewError as error:  # no key, or the API refused it
+        sys.exit(str(error))
+    print(report(result))
     sys.exit(1 if result.failed or result.unfinished or result.stopped else 0)

@@ -1,7 +1,9 @@
 """FastAPI: one AsyncClient for the app's lifetime, handed to routes through a dependency.
 
 The client is created in the lifespan and closed when the app stops, so every request shares
-one connection pool, one rate-limit gate and one circuit breaker. Run it against the real API::
+one connection pool, one rate-limit gate and one circuit breaker. SDK errors a route does not
+handle become answers that say whose problem it is (404, 409, 422, 503 with ``Retry-After``, 502
+only when the API failed; see ``examples/http_errors.py``). Run it against the real API::
 
     pip install "instaview-async" fastapi uvicorn
     INSTAVIEW_API_KEY=sk_live_... uvicorn examples.fastapi_app:app
@@ -15,17 +17,12 @@ from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from typing import Annotated, TypedDict
 
-from fastapi import Depends, FastAPI, HTTPException, Request, status
+from fastapi import Depends, FastAPI, Request, status
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel
 
-from instaview_async import (
-    AsyncClient,
-    InstaViewError,
-    NotFoundError,
-    RateLimitError,
-    ValidationError,
-)
+from examples.http_errors import answer_for
+from instaview_async import AsyncClient, InstaViewError
 from instaview_async.models import Candidate, Job
 
 ClientFactory = Callable[[], AsyncClient]
@@ -117,16 +114,12 @@ async def list_jobs(client: InstaView, page: int = 1, limit: int = 20) -> list[J
 
 
 async def get_job(job_id: str, client: InstaView) -> JobOut:
-    """One job, or 404."""
-    try:
-        job = await client.jobs.get(job_id)
-    except NotFoundError:
-        raise HTTPException(status.HTTP_404_NOT_FOUND, f"no job {job_id}") from None
-    return JobOut.of(job)
+    """One job; an unknown id is a 404 through the error handler."""
+    return JobOut.of(await client.jobs.get(job_id))
 
 
 async def add_candidate(job_id: str, body: CandidateIn, client: InstaView) -> CandidateOut:
-    """Create a candidate for a job."""
+    """Create a candidate for a job: 409 if the email is taken, 422 naming a bad field."""
     candidate = await client.candidates.create(
         first_name=body.first_name,
         last_name=body.last_name,
@@ -138,18 +131,11 @@ async def add_candidate(job_id: str, body: CandidateIn, client: InstaView) -> Ca
 
 
 async def _instaview_error(request: Request, exc: Exception) -> JSONResponse:
-    """Turn SDK errors the route did not handle into HTTP answers for this app's callers."""
-    if isinstance(exc, ValidationError):
-        fields = dict(exc.field_errors)
-        return JSONResponse({"detail": exc.message, "fields": fields}, status_code=422)
-    if isinstance(exc, NotFoundError):
-        return JSONResponse({"detail": exc.message}, status_code=404)
-    if isinstance(exc, RateLimitError):
-        retry_after = str(int(exc.retry_after or 1))
-        return JSONResponse(
-            {"detail": "busy, try again"}, status_code=503, headers={"Retry-After": retry_after}
-        )
-    return JSONResponse({"detail": "upstream InstaView API failed"}, status_code=502)
+    """Turn SDK errors into HTTP answers for this app's callers (see examples/http_errors.py)."""
+    if not isinstance(exc, InstaViewError):  # registered for InstaViewError only
+        raise exc
+    answer = answer_for(exc)
+    return JSONResponse(answer.body, status_code=answer.status, headers=answer.headers)
 
 
 def _text(value: object) -> str | None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from datetime import date
 from enum import Enum
@@ -73,15 +74,48 @@ def body(*, drop_none: bool, **fields: Any) -> dict[str, Any]:
     return out
 
 
-def path_id(name: str, value: object) -> str:
-    """Return an id safe to put in a URL path, or raise a ValidationError naming the argument."""
-    if not isinstance(value, str) or not value.strip():
-        from ._details import ValidationErrorDetails
-        from ._exceptions import ValidationError
+# What may not be in an id: a path or query delimiter, a backslash (some servers read it as a
+# slash), whitespace. Dot segments and unprintable characters are refused separately.
+_NOT_IN_AN_ID = re.compile(r"[/\\?#%\s]")
 
-        raise ValidationError(
-            f"{name} must be a non-empty string, got {value!r}",
-            code="VALIDATION_ERROR",
-            details=ValidationErrorDetails(fields={name: "must be a non-empty string"}),
+
+def path_id(name: str, value: object) -> str:
+    """Return ``value`` as one URL path segment, or refuse it before anything is sent.
+
+    The rule, the same for every id of every resource: an id is a non-empty ``str`` (else
+    TypeError) of printable characters without ``/``, ``\\``, ``?``, ``#``, ``%`` or whitespace,
+    and not ``.`` or ``..`` (else a ValidationError naming the argument). Percent-encoding such
+    an id instead would not keep it in its segment everywhere: httpx removes dot segments after
+    encoding, and servers and proxies that decode ``%2F`` before routing see a slash. The API's
+    own ids never hold these characters, so refusing them loses nothing. Anything else (say a
+    non-ASCII letter, ``;``) is percent-encoded and arrives as the same text.
+    """
+    if not isinstance(value, str):
+        raise TypeError(f"{name} must be a str, not {type(value).__name__}")
+    if _NOT_IN_AN_ID.search(value) is None and value.isprintable() and value not in _DOTS:
+        return quote(value, safe="")
+    raise _bad_id(name, value)
+
+
+_DOTS = frozenset(("", ".", ".."))
+
+
+def _bad_id(name: str, value: str) -> Exception:
+    from ._details import ValidationErrorDetails
+    from ._exceptions import ValidationError
+
+    if not value.strip():
+        reason = "must be a non-empty string"
+    elif value in _DOTS:
+        reason = "must not be '.' or '..'"
+    else:
+        reason = (
+            "must be one path segment: no '/', '\\', '?', '#', '%', whitespace or control "
+            "characters"
         )
-    return quote(value, safe="")
+    shown = value if len(value) <= 40 else value[:40] + "..."
+    return ValidationError(
+        f"invalid request (not sent): {name} {reason}, got {shown!r}",
+        code="VALIDATION_ERROR",
+        details=ValidationErrorDetails(fields={name: reason}),
+    )

@@ -69,15 +69,25 @@ async def test_update_sends_only_given_fields_and_none_as_null() -> None:
     assert job.title == "New"
 
 
-async def test_get_escapes_the_id_into_the_path() -> None:
-    """An id is one path segment, even if it holds a slash."""
+async def test_get_refuses_an_id_that_is_not_one_segment() -> None:
+    """An id holding a slash or a dot segment is refused, so it cannot reach another path."""
     recorder = Recorder([envelope(job_json())])
     async with make_client(recorder) as client:
-        await client.jobs.get("a/../b")
-    assert recorder.requests[0].url.raw_path == b"/jobs/a%2F..%2Fb"
+        for bad in ("a/../b", ".."):
+            with pytest.raises(iv.ValidationError, match="job_id"):
+                await client.jobs.get(bad)
+    assert recorder.requests == []
 
 
-@pytest.mark.parametrize("bad", ["", "  ", None])
+async def test_get_percent_encodes_the_rest() -> None:
+    """Other characters are percent-encoded and arrive as the same text."""
+    recorder = Recorder([envelope(job_json())])
+    async with make_client(recorder) as client:
+        await client.jobs.get("é;x")
+    assert recorder.requests[0].url.raw_path == b"/jobs/%C3%A9%3Bx"
+
+
+@pytest.mark.parametrize("bad", ["", "  "])
 async def test_empty_id_is_refused_before_sending(bad: object) -> None:
     """A missing id raises ValidationError naming the argument; nothing is sent."""
     recorder = Recorder([envelope(job_json())])

@@ -6,7 +6,7 @@ import attrs
 import pytest
 
 from instaview_async import AsyncClient, RetryPolicy
-from instaview_async.testing import FakeInstaView, Faults
+from instaview_async.testing import FakeInstaView
 
 
 @attrs.frozen
@@ -30,9 +30,3 @@ async def fake_api() -> FakeSetup:
     async with fake.client(api_key=key) as client:
         job = await client.jobs.create(title="Backend engineer", description="Python, asyncio")
     return FakeSetup(fake=fake, key=key, job_id=job.id)
-
-
-def failing_api_client() -> AsyncClient:
-    """A client of a fake whose every GET fails with a 5xx, retried quickly."""
-    fake = FakeInstaView(faults=Faults(error_rate=1.0, methods=["GET"]))
-    return fake.client(api_key=fake.create_api_key(), retry=RetryPolicy(base_delay=0.001))

@@ -14,7 +14,8 @@ from aiohttp.test_utils import TestClient, TestServer
 
 from examples.aiohttp_app import create_app
 from instaview_async import AsyncClient
-from tests.examples.conftest import FakeSetup, failing_api_client
+from tests.examples.conftest import FakeSetup
+from tests.examples.error_cases import ERROR_CASES, ErrorCase, check_answer
 
 pytestmark = pytest.mark.anyio
 
@@ -52,20 +53,37 @@ async def test_creates_a_candidate_for_a_job(fake_api: FakeSetup) -> None:
     assert created["id"] in fake_api.fake.candidates
 
 
+@pytest.mark.parametrize("case", ERROR_CASES, ids=lambda case: case.id)
+async def test_sdk_errors_become_the_right_http_answer(
+    fake_api: FakeSetup, case: ErrorCase
+) -> None:
+    """Each SDK error becomes its own answer: 404, 409, 422, 503 + Retry-After, 502, 500."""
+    app = create_app(client_factory=case.make_client(fake_api))
+    async with TestClient(TestServer(app)) as http:
+        for call in case.calls:
+            path = call.path.format(job=fake_api.job_id)
+            response = await http.request(call.method, path, json=call.json)
+        body = await response.json()
+    check_answer(case, fake_api, response.status, body, response.headers)
+
+
 @pytest.mark.parametrize(
-    ("method", "path", "body", "status"),
+    ("body", "fields"),
     [
-        ("GET", "/jobs/does-not-exist", None, 404),
-        ("POST", "/jobs/{job}/candidates", {"first_name": "Ada", "last_name": "L"}, 422),
+        (b"{not json", {}),
+        (b"[1, 2]", {}),
+        (b'{"first_name": "Ada", "last_name": "L", "email": 42}', {"email": "must be a string"}),
     ],
 )
-async def test_sdk_errors_become_http_answers(
-    fake_api: FakeSetup, method: str, path: str, body: object, status: int
+async def test_a_bad_request_body_is_a_422_naming_the_field(
+    fake_api: FakeSetup, body: bytes, fields: dict[str, str]
 ) -> None:
-    """NotFoundError becomes 404 and a ValidationError 422, through the app's middleware."""
+    """A body that is not a JSON object of strings is the caller's 422, and nothing is sent."""
     async with running(fake_api) as http:
-        response = await http.request(method, path.format(job=fake_api.job_id), json=body)
-        assert response.status == status
+        response = await http.post(f"/jobs/{fake_api.job_id}/candidates", data=body)
+        assert response.status == 422
+        assert (await response.json())["fields"] == fields
+    assert not fake_api.fake.candidates
 
 
 async def test_cleanup_context_closes_the_client(fake_api: FakeSetup) -> None:
@@ -82,10 +100,3 @@ async def test_cleanup_context_closes_the_client(fake_api: FakeSetup) -> None:
         assert len(made) == 1
         assert not made[0].is_closed
     assert made[0].is_closed
-
-
-async def test_a_failing_api_is_a_502_not_a_crash() -> None:
-    """When the API keeps answering 5xx after the retries, the app answers 502."""
-    async with TestClient(TestServer(create_app(client_factory=failing_api_client))) as http:
-        response = await http.get("/jobs")
-        assert response.status == 502

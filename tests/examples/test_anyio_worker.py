@@ -9,8 +9,8 @@ from typing import Any
 import anyio
 import pytest
 
-from examples.anyio_worker import Row, Summary, Worker, main
-from instaview_async import CallNext, ValidationError
+from examples.anyio_worker import MalformedLine, Row, Summary, Worker, main, report
+from instaview_async import AsyncClient, CallNext, ValidationError
 from tests.examples.conftest import FakeSetup
 from tests.http_family import httpx
 
@@ -97,3 +97,45 @@ async def test_main_feeds_a_jsonl_file(fake_api: FakeSetup, tmp_path: Path) -> N
     summary = await main(fake_api.job_id, str(path), client_factory=fake_api.client)
     assert len(summary.created) == 5
     assert (summary.failed, summary.unfinished, summary.stopped) == ({}, set(), False)
+
+
+async def test_a_malformed_line_is_one_failed_row_and_the_rest_goes_on(
+    fake_api: FakeSetup, tmp_path: Path
+) -> None:
+    """Bad JSON, a non-object, a non-string field and bad UTF-8 each fail one row; all else is
+    created and the summary names each bad line."""
+    good = [json.dumps(_row(n)).encode() for n in range(4)]
+    bad = [b'{"first_name": "Ada",', b"[1, 2]", b'{"first_name": "A", "email": 7}', b"\xff\xfe{}"]
+    lines = [good[0], bad[0], b"", good[1], bad[1], good[2], bad[2], bad[3], good[3]]
+    path = tmp_path / "candidates.jsonl"
+    path.write_bytes(b"\n".join(lines) + b"\n")
+    summary = await main(fake_api.job_id, str(path), client_factory=fake_api.client)
+    assert sorted(summary.created) == [0, 2, 4, 7]
+    assert {n: str(error) for n, error in summary.failed.items()} == {
+        1: "line 2: not valid JSON: Expecting property name enclosed in double quotes at column 22",
+        3: "line 5: expected a JSON object, got list",
+        5: "line 7: email must be a string, got 7",
+        6: "line 8: not UTF-8 text",
+    }
+    assert all(isinstance(error, MalformedLine) for error in summary.failed.values())
+    assert len(fake_api.fake.candidates) == 4
+    assert report(summary).splitlines() == [
+        "created 4, failed 4, unfinished 0",
+        *(f"row {n}: {error}" for n, error in sorted(summary.failed.items())),
+    ]
+
+
+async def test_a_missing_file_fails_plainly_before_any_request(
+    fake_api: FakeSetup, tmp_path: Path
+) -> None:
+    """main() on a missing file raises FileNotFoundError itself (no ExceptionGroup), before it
+    makes a client."""
+    made: list[AsyncClient] = []
+
+    def factory() -> AsyncClient:
+        made.append(fake_api.client())
+        return made[-1]
+
+    with pytest.raises(FileNotFoundError):
+        await main(fake_api.job_id, str(tmp_path / "nope.jsonl"), client_factory=factory)
+    assert made == []

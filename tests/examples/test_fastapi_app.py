@@ -16,7 +16,8 @@ from asgi_lifespan import LifespanManager
 
 from examples.fastapi_app import create_app
 from instaview_async import AsyncClient
-from tests.examples.conftest import FakeSetup, failing_api_client
+from tests.examples.conftest import FakeSetup
+from tests.examples.error_cases import ERROR_CASES, ErrorCase, check_answer
 
 pytestmark = pytest.mark.anyio
 
@@ -50,20 +51,19 @@ async def test_creates_a_candidate_for_a_job(fake_api: FakeSetup) -> None:
     assert created["id"] in fake_api.fake.candidates
 
 
-async def test_unknown_job_is_404(fake_api: FakeSetup) -> None:
-    """A NotFoundError from the API becomes the app's own 404."""
-    async with running(fake_api) as http:
-        response = await http.get("/jobs/does-not-exist")
-    assert response.status_code == 404
-
-
-async def test_invalid_candidate_is_422_with_the_field(fake_api: FakeSetup) -> None:
-    """The SDK's client-side ValidationError becomes a 422 naming the bad field."""
-    body = {"first_name": "Ada", "last_name": "Lovelace"}  # neither email nor phone
-    async with running(fake_api) as http:
-        response = await http.post(f"/jobs/{fake_api.job_id}/candidates", json=body)
-    assert response.status_code == 422
-    assert response.json()["fields"]
+@pytest.mark.parametrize("case", ERROR_CASES, ids=lambda case: case.id)
+async def test_sdk_errors_become_the_right_http_answer(
+    fake_api: FakeSetup, case: ErrorCase
+) -> None:
+    """Each SDK error becomes its own answer: 404, 409, 422, 503 + Retry-After, 502, 500."""
+    app = create_app(client_factory=case.make_client(fake_api))
+    async with LifespanManager(app) as manager:
+        transport = httpx.ASGITransport(app=manager.app)
+        async with httpx.AsyncClient(transport=transport, base_url="http://app") as http:
+            for call in case.calls:
+                path = call.path.format(job=fake_api.job_id)
+                response = await http.request(call.method, path, json=call.json)
+    check_answer(case, fake_api, response.status_code, response.json(), response.headers)
 
 
 async def test_one_client_for_the_app_lifetime_closed_at_shutdown(fake_api: FakeSetup) -> None:
@@ -83,13 +83,3 @@ async def test_one_client_for_the_app_lifetime_closed_at_shutdown(fake_api: Fake
         assert len(made) == 1
         assert not made[0].is_closed
     assert made[0].is_closed
-
-
-async def test_a_failing_api_is_a_502_not_a_crash() -> None:
-    """When the API keeps answering 5xx after the retries, the app answers 502."""
-    app = create_app(client_factory=failing_api_client)
-    async with LifespanManager(app) as manager:
-        transport = httpx.ASGITransport(app=manager.app)
-        async with httpx.AsyncClient(transport=transport, base_url="http://app") as http:
-            response = await http.get("/jobs")
-    assert response.status_code == 502
