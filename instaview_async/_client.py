@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 import attrs
 
+from ._budget import budget_scope
 from ._envelope import decode, parse_json, unwrap
 from ._error_mapping import error_from_response
 from ._exceptions import InstaViewError
@@ -109,6 +110,9 @@ class AsyncClient:
                 "no API key: pass api_key=... or set the INSTAVIEW_API_KEY environment variable"
             )
         family = choose(http_backend, http_client, transport, middleware)
+        self._base_url = (
+            base_url or os.environ.get("INSTAVIEW_BASE_URL") or DEFAULT_BASE_URL
+        ).rstrip("/")
         stats = ClientStats()
         self._shared = _Shared(
             http_client=http_client or _default_http_client(family, transport),
@@ -117,13 +121,14 @@ class AsyncClient:
             circuit_breaker=None
             if circuit_breaker is None
             else CircuitBreaker(circuit_breaker, stats=stats),
-            rate_limit=None if rate_limit is None else RateLimit(rate_limit, stats=stats),
+            rate_limit=None
+            if rate_limit is None
+            else RateLimit(
+                rate_limit, stats=stats, scope=budget_scope(key.strip(), self._base_url)
+            ),
             stats=stats,
         )
         self._auth = Auth(key.strip())
-        self._base_url = (
-            base_url or os.environ.get("INSTAVIEW_BASE_URL") or DEFAULT_BASE_URL
-        ).rstrip("/")
         self._company_id = company_id
         self._timeout = family.timeout(timeout)
         self._retry = retry

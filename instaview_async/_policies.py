@@ -6,6 +6,8 @@ from typing import Any
 
 import attrs
 
+from ._budget import SharedBudget
+
 __all__ = ["CircuitBreakerPolicy", "RateLimitPolicy", "RetryPolicy"]
 
 
@@ -17,6 +19,14 @@ def _positive(_: object, attribute: attrs.Attribute[Any], value: float) -> None:
 def _non_negative(_: object, attribute: attrs.Attribute[Any], value: float) -> None:
     if value < 0:
         raise ValueError(f"{attribute.name} must be >= 0, got {value!r}")
+
+
+def _budget(_: object, attribute: attrs.Attribute[Any], value: object) -> None:
+    if value is not None and not isinstance(value, SharedBudget):
+        raise TypeError(
+            f"{attribute.name} must be a SharedBudget such as "
+            f"instaview_async.contrib.redis.RedisBudget(url), got {type(value).__name__}"
+        )
 
 
 @attrs.frozen(kw_only=True)
@@ -56,9 +66,13 @@ class RateLimitPolicy:
     ``max_wait``: the longest single wait the client accepts; a longer one raises RateLimitError
     instead of sleeping. ``pace``: use the ``X-RateLimit-*`` headers to hold requests back before
     the budget runs out, instead of waiting for a 429. ``max_retries``: how many 429s in a row one
-    call absorbs before it raises RateLimitError.
+    call absorbs before it raises RateLimitError. ``budget``: a `SharedBudget` (e.g.
+    ``instaview_async.contrib.redis.RedisBudget``) through which every client on the same key, in
+    any process, shares one account of the key's windows and one wait after a 429; None (the
+    default) keeps the gate in process. While a budget is unreachable the in-process gate is used.
     """
 
     max_wait: float = attrs.field(default=60.0, validator=_non_negative)
     pace: bool = True
     max_retries: int = attrs.field(default=8, validator=_non_negative)
+    budget: SharedBudget | None = attrs.field(default=None, eq=False, validator=_budget)

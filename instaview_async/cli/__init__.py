@@ -1,66 +1,195 @@
-"""The ``instaview`` command: ``demo``, ``import candidates FILE``, ``fake-server``."""
+"""The ``instaview`` command: ``demo``, ``import candidates|jobs FILE``, ``fake-server``.
+
+``main`` turns the command's own failures into one line in command-line terms (a missing
+extra with its pip command, a port in use, a missing key) and an exit status; a traceback is
+left only for what is a bug.
+"""
 
 from __future__ import annotations
 
 import argparse
+import errno
+import importlib.util
 import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from . import _fake_server
+from .._version import __version__
+from . import _fake_server, _options
+from ._columns import CANDIDATES, JOBS, Kind
 
 __all__ = ["main"]
+
+_EXIT_STATUSES = """\
+exit statuses:
+  0    every row done (created, existing, or done in an earlier run)
+  1    some rows failed (see the messages, or --report)
+  2    bad usage or input: nothing was sent
+  3    stopped early (API unreachable, key rejected): rows not done are "skipped"
+  130  interrupted (Ctrl-C): the rerun command is printed
+"""
+
+_KEY = (
+    "The API key is read from $INSTAVIEW_API_KEY only, never from an argument (arguments "
+    "land in shell history and process lists); the base URL from --base-url, else "
+    "$INSTAVIEW_BASE_URL, else https://api.instaview.sk."
+)
+
+# Subcommands whose imports live in an extra: checked before running, so that a missing one
+# is a pip command instead of a traceback.
+_NEEDS = {"fake-server": "uvicorn"}
+_EXTRA_OF = {"uvicorn": "server", "rich": "cli"}
+
+
+def _columns_help(kind: Kind, required: str) -> str:
+    return (
+        f"columns (CSV header or JSON keys; case, spaces, '_' and '-' are ignored, so "
+        f"'First Name', 'first_name' and 'firstName' are one column):\n  "
+        f"{kind.accepted()}\n"
+        f"  required: {required}. Lists (e.g. job_ids) are separated by ';' or ','. An empty\n"
+        f"  cell is an absent field. Unknown columns are named once and ignored.\n"
+    )
 
 
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="instaview", description="InstaView from the command line (instaview-async)."
     )
+    parser.add_argument("--version", action="version", version=f"instaview-async {__version__}")
     commands = parser.add_subparsers(dest="command", required=True)
-
-    demo = commands.add_parser(
-        "demo", help="bulk-import generated candidates into the embedded fake API, under faults"
-    )
-    demo.add_argument("--rows", type=int, default=300, help="rows to import (default 300)")
-    demo.add_argument("--concurrency", type=int, default=16)
-    demo.add_argument("--seed", type=int, default=7, help="seed of the injected faults")
-    demo.add_argument("--fault-rate", type=float, default=0.10, help="share of faulty replies")
-
-    imp = commands.add_parser("import", help="import rows into InstaView")
-    kinds = imp.add_subparsers(dest="kind", required=True)
-    cand = kinds.add_parser("candidates", help="candidates from a CSV or JSON Lines file")
-    cand.add_argument("file", type=Path)
-    cand.add_argument("--job-id", help="assign every candidate to this job")
-    cand.add_argument("--concurrency", type=int, default=16)
-    cand.add_argument("--journal", type=Path, help="record done rows here; a rerun skips them")
-    cand.add_argument("--fake", action="store_true", help="run against the embedded fake API")
-
+    _add_demo(commands)
+    _add_import(commands)
     _fake_server.register(commands)
     return parser
 
 
+def _add_demo(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    demo = commands.add_parser(
+        "demo", help="bulk-import generated candidates into the embedded fake API, under faults"
+    )
+    demo.add_argument("--rows", type=_options.positive_int, default=300, help="default 300")
+    demo.add_argument("--concurrency", type=_options.concurrency, default=16)
+    demo.add_argument("--seed", type=int, default=7, help="seed of the injected faults")
+    demo.add_argument(
+        "--fault-rate", type=_options.fraction, default=0.10, help="share of faulty replies, 0-1"
+    )
+
+
+def _add_import(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    imp = commands.add_parser("import", help="import rows from a CSV or JSON Lines file")
+    kinds = imp.add_subparsers(dest="kind", required=True)
+    common = _common_import_options()
+    formatter = argparse.RawDescriptionHelpFormatter
+    cand = kinds.add_parser(
+        "candidates",
+        parents=[common],
+        formatter_class=formatter,
+        help="candidates (client.candidates.bulk_create)",
+        description="Import candidates; a duplicate email for the job is 'existing'. " + _KEY,
+        epilog=_columns_help(CANDIDATES, "first_name, last_name, and email or phone_number")
+        + _EXIT_STATUSES,
+    )
+    cand.add_argument("--job-id", metavar="ID", help="assign every candidate to this job")
+    kinds.add_parser(
+        "jobs",
+        parents=[common],
+        formatter_class=formatter,
+        help="jobs (client.jobs.bulk_create)",
+        description="Import jobs. " + _KEY,
+        epilog=_columns_help(JOBS, "title, description") + _EXIT_STATUSES,
+    )
+
+
+def _common_import_options() -> argparse.ArgumentParser:
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument(
+        "file", type=Path, help="CSV with a header row, or JSON Lines (.jsonl, .ndjson)"
+    )
+    common.add_argument(
+        "--report", type=Path, metavar="PATH", help="write one JSON line per row (line, status,"
+        " id, error) as rows finish",
+    )  # fmt: skip
+    common.add_argument(
+        "--journal", type=Path, metavar="PATH",
+        help="record done rows here; a rerun with the same file and target skips them",
+    )  # fmt: skip
+    common.add_argument(
+        "--encoding", type=_options.encoding, default="utf-8",
+        help="the file's text encoding (default utf-8, with or without BOM; e.g. cp1252)",
+    )  # fmt: skip
+    common.add_argument("--concurrency", type=_options.concurrency, default=16, metavar="N")
+    common.add_argument("--base-url", metavar="URL", help="default $INSTAVIEW_BASE_URL")
+    common.add_argument(
+        "--fake", action="store_true", help="try the file on the embedded fake API (no key)"
+    )
+    common.add_argument(
+        "--grace", type=_options.seconds, default=10.0, metavar="S",
+        help="after Ctrl-C, how long rows in flight may finish (default 10)",
+    )  # fmt: skip
+    return common
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the ``instaview`` command and return its exit status."""
-    args = _parser().parse_args(argv)
-    import anyio
-
-    from . import _commands
-
+    words = list(sys.argv[1:] if argv is None else argv)
+    args = _parser().parse_args(words)
     try:
-        if args.command == "demo":
-            return anyio.run(
-                _commands.demo, args.rows, args.concurrency, args.seed, args.fault_rate
-            )
-        if args.command == "import":
-            return anyio.run(
-                _commands.import_candidates,
-                args.file,
-                args.job_id,
-                args.concurrency,
-                args.journal,
-                args.fake,
-            )
-        return _fake_server.run(args)
+        return _dispatch(args, words)
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)
         return 130
+    except BaseException as exc:
+        return _one_line(_leaf(exc), args)
+
+
+def _dispatch(args: argparse.Namespace, words: list[str]) -> int:
+    module = _NEEDS.get(args.command)
+    if module is not None and importlib.util.find_spec(module) is None:
+        raise ModuleNotFoundError(name=module)
+    if args.command == "demo":
+        import anyio
+
+        from . import _commands
+
+        return anyio.run(_commands.demo, args.rows, args.concurrency, args.seed, args.fault_rate)
+    if args.command == "import":
+        from ._import import import_file
+
+        return import_file(args, words)
+    return _fake_server.run(args)
+
+
+def _leaf(exc: BaseException) -> BaseException:
+    """The one exception inside (nested) single-exception groups, as task groups wrap them."""
+    # Duck-typed: BaseExceptionGroup is builtin from 3.11 only (a backport on 3.10).
+    inner: Sequence[BaseException] = getattr(exc, "exceptions", ())
+    while len(inner) == 1:
+        exc = inner[0]
+        inner = getattr(exc, "exceptions", ())
+    return exc
+
+
+def _one_line(exc: BaseException, args: argparse.Namespace) -> int:
+    from ._import import CommandError
+
+    if isinstance(exc, KeyboardInterrupt):
+        print("interrupted", file=sys.stderr)
+        return 130
+    if isinstance(exc, CommandError):
+        return _error(str(exc))
+    if isinstance(exc, ModuleNotFoundError) and exc.name in _EXTRA_OF:
+        extra = _EXTRA_OF[exc.name]
+        return _error(
+            f"instaview {args.command} needs the {extra!r} extra: "
+            f"pip install 'instaview-async[{extra}]'"
+        )
+    if isinstance(exc, OSError) and exc.errno == errno.EADDRINUSE:
+        port = getattr(args, "port", None)
+        where = f"port {port}" if port is not None else "the address"
+        return _error(f"{where} is already in use; pick another with --port (0: any free port)")
+    raise exc
+
+
+def _error(message: str) -> int:
+    print(f"instaview: error: {message}", file=sys.stderr)
+    return 2

@@ -1,26 +1,24 @@
-"""The ``instaview`` subcommands."""
+"""``instaview demo``: the main job, a bulk import, on the embedded fake under faults."""
 
 from __future__ import annotations
 
 import contextlib
-import hashlib
 import random
-import sys
 from collections import Counter
 from collections.abc import Iterator
-from pathlib import Path
 
 import anyio
 
 from .._client import AsyncClient
 from .._exceptions import InstaViewError
 from .._policies import CircuitBreakerPolicy, RateLimitPolicy, RetryPolicy
-from ..journal import FAKE_TARGET, FileJournal, JournalBinding, JournalError
+from ._columns import CANDIDATES, plan
 from ._progress import make_progress, print_table
-from ._rows import BadRow, SourceRow, read_rows
+from ._report import Report
 from ._runner import Tally, run_import
+from ._source import BadLine, Record
 
-__all__ = ["demo", "import_candidates"]
+__all__ = ["demo"]
 
 # Short backoffs keep the demo under a minute; the shape of the policy is the default one.
 _DEMO_RETRY = RetryPolicy(max_attempts=6, base_delay=0.05, max_delay=1.0)
@@ -52,7 +50,6 @@ async def demo(rows: int, concurrency: int, seed: int, fault_rate: float) -> int
             await client.candidates.create(
                 first_name="Returning", last_name="Candidate", email=email, job_ids=[job.id]
             )
-        generated = list(_demo_rows(rows, existing, seed))
         print(f"importing {rows} candidates into the embedded fake API (job {job.id})")
         async with anyio.create_task_group() as tg:
             # Another worker on the same key, which does not pace itself: it spends budget
@@ -64,15 +61,21 @@ async def demo(rows: int, concurrency: int, seed: int, fault_rate: float) -> int
                 rate_limit=RateLimitPolicy(pace=False, max_retries=0),
             )
             tg.start_soon(_noisy_neighbour, neighbour, job.id)
-            with make_progress(rows) as progress:
+            progress = make_progress(rows)
+            try:
                 tally = await run_import(
-                    client,
-                    generated,
-                    job_id=job.id,
-                    concurrency=concurrency,
+                    lambda source, key: client.candidates.bulk_create(
+                        source, job_id=job.id, concurrency=concurrency, key=key
+                    ),
+                    _demo_rows(rows, existing, seed),
+                    plan=plan(CANDIDATES, ["firstName", "lastName", "email"], "demo"),
+                    namespace=f"cli:candidates:{job.id}",
                     journal=None,
+                    report=Report(None),
                     progress=progress,
                 )
+            finally:
+                progress.close()
             tg.cancel_scope.cancel()
         stats = client.stats
     duplicates = _duplicates(fake.candidates.values(), job.id)
@@ -102,21 +105,19 @@ async def _noisy_neighbour(client: AsyncClient, job_id: str) -> None:
             await anyio.sleep(0.3)
 
 
-def _demo_rows(count: int, existing: list[str], seed: int) -> Iterator[SourceRow | BadRow]:
+def _demo_rows(count: int, existing: list[str], seed: int) -> Iterator[Record | BadLine]:
     chooser = random.Random(seed)
     for i in range(count):
         line = i + 1
         if i % 50 == 7:
-            yield SourceRow(line, {"firstName": "No", "lastName": "Contact"})  # invalid: no contact
+            yield Record(line, {"firstName": "No", "lastName": "Contact"})  # invalid: no contact
         elif i % 20 == 3:
             email = existing[(i // 20) % len(existing)]
-            yield SourceRow(
-                line, {"firstName": "Returning", "lastName": "Candidate", "email": email}
-            )
+            yield Record(line, {"firstName": "Returning", "lastName": "Candidate", "email": email})
         else:
             name = chooser.choice(["Ada", "Alan", "Grace", "Edsger", "Barbara", "Ken", "Radia"])
             fields = {"firstName": name, "lastName": f"Demo{i}", "email": f"cand{i}@example.com"}
-            yield SourceRow(line, fields)
+            yield Record(line, fields)
 
 
 def _duplicates(candidates: object, job_id: str) -> int:
@@ -129,13 +130,12 @@ def _duplicates(candidates: object, job_id: str) -> int:
     return sum(n - 1 for n in seen.values() if n > 1)
 
 
-def _print_account(title: str, tally: Tally, stats: object, rows: int | None) -> None:
+def _print_account(title: str, tally: Tally, stats: object, rows: int) -> None:
     lines = [
-        ("rows", rows if rows is not None else tally.total),
+        ("rows", rows),
         ("created", tally.created),
         ("existing", tally.existing),
         ("failed", tally.failed),
-        ("skipped (journal)", tally.skipped),
         ("retries", getattr(stats, "retries", 0)),
         ("429s met", getattr(stats, "rate_limited", 0)),
         ("rate-limit waits", getattr(stats, "rate_limit_waits", 0)),
@@ -143,71 +143,3 @@ def _print_account(title: str, tally: Tally, stats: object, rows: int | None) ->
         ("rows per second", f"{tally.rows_per_second():.1f}"),
     ]
     print_table(title, lines)
-
-
-async def import_candidates(
-    file: Path, job_id: str | None, concurrency: int, journal_path: Path | None, fake: bool
-) -> int:
-    """Import candidates from CSV or JSON Lines; exit 0 when no row failed."""
-    if not file.exists():  # noqa: ASYNC240 - one stat before any I/O starts
-        print(f"no such file: {file}", file=sys.stderr)
-        return 2
-    try:
-        client, fake_api = _import_client(fake)
-    except InstaViewError as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return 2
-    journal = None if journal_path is None else FileJournal(journal_path)
-    binding = JournalBinding(
-        source=await anyio.to_thread.run_sync(_digest, file),
-        target=FAKE_TARGET if fake_api is not None else client.base_url,
-        kind="candidates",
-        job_id=job_id,
-        source_name=file.name,
-    )
-    async with client:
-        if journal is not None:
-            try:  # before any request: a journal made for another run must not skip rows
-                await journal.bind(binding)
-            except JournalError as exc:
-                print(f"error: {exc}", file=sys.stderr)
-                return 2
-        try:
-            if fake_api is not None and job_id is None:
-                job = await client.jobs.create(
-                    title="Imported candidates", description="--fake run"
-                )
-                job_id = job.id
-            with make_progress(None) as progress:
-                tally = await run_import(
-                    client,
-                    read_rows(file),
-                    job_id=job_id,
-                    concurrency=concurrency,
-                    journal=journal,
-                    progress=progress,
-                )
-        finally:
-            if journal is not None:
-                await journal.aclose()
-        _print_account(f"import {file.name}", tally, client.stats, None)
-    for line, reason in tally.failures:
-        print(f"line {line}: {reason}", file=sys.stderr)
-    return 0 if tally.failed == 0 else 1
-
-
-def _digest(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as handle:
-        while chunk := handle.read(1 << 20):
-            digest.update(chunk)
-    return f"sha256:{digest.hexdigest()}"
-
-
-def _import_client(fake: bool) -> tuple[AsyncClient, object | None]:
-    if not fake:
-        return AsyncClient(), None
-    from ..testing import FakeInstaView
-
-    api = FakeInstaView()
-    return api.client(api_key=api.create_api_key()), api

@@ -1,112 +1,177 @@
-"""Progress display: a rich progress bar when the ``cli`` extra is installed, plain lines if not.
+"""Progress of an import: a rich bar on a terminal, a plain line every few seconds elsewhere.
 
-rich over tqdm: it draws the bar and the final account table with one dependency, handles
-terminals and pipes alike, and is pure Python.
+rich over tqdm: it draws the bar and the final account table with one dependency and is pure
+Python. When the output is not a terminal (a log file, CI), a bar would be redrawn into the
+log, so a plain status line is printed every ``interval`` seconds instead.
 """
 
 from __future__ import annotations
 
 import sys
-from types import TracebackType
+import time
+from collections import Counter
+from collections.abc import Callable
 from typing import Any, Protocol, TextIO
 
-__all__ = ["Progress", "make_progress", "print_table"]
+__all__ = ["Progress", "make_progress", "print_table", "status_line"]
+
+Clock = Callable[[], float]
 
 
 class Progress(Protocol):
-    """Counts finished rows by status."""
+    """Counts finished rows by status and shows how far the import is."""
 
-    def __enter__(self) -> Progress: ...
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None: ...
     def advance(self, status: str) -> None:
         """One more row finished with ``status``."""
         ...
 
     def note(self, message: str) -> None:
-        """Print a message above the bar."""
+        """Print a message (above the bar, if there is one)."""
+        ...
+
+    def tick(self) -> None:
+        """Called about once a second, so that a quiet import still shows it is alive."""
+        ...
+
+    def close(self) -> None:
+        """Finish the display."""
         ...
 
 
+class _Counts:
+    """Rows done by status, rate and ETA; shared by both displays."""
+
+    def __init__(self, total: int | None, clock: Clock) -> None:
+        self.total = total
+        self.by_status: Counter[str] = Counter()
+        self._clock = clock
+        self._started = clock()
+
+    @property
+    def done(self) -> int:
+        return sum(self.by_status.values())
+
+    def rate(self) -> float:
+        """Rows sent to the API per second (rows skipped through the journal cost nothing)."""
+        elapsed = self._clock() - self._started
+        sent = self.done - self.by_status["skipped"]
+        return sent / elapsed if elapsed > 0 else 0.0
+
+    def eta(self) -> str:
+        rate = self.rate()
+        if self.total is None or rate <= 0:
+            return "?"
+        return _duration((self.total - self.done) / rate)
+
+
+def _duration(seconds: float) -> str:
+    seconds = round(seconds)
+    minutes, secs = divmod(seconds, 60)
+    hours, minutes = divmod(minutes, 60)
+    return f"{hours}:{minutes:02d}:{secs:02d}" if hours else f"{minutes}:{secs:02d}"
+
+
+def status_line(counts: _Counts) -> str:
+    """``1200/5000 rows (24%), created 1100, failed 100, 310 rows/s, ETA 0:12``."""
+    done, total = counts.done, counts.total
+    where = f"{done}/{total} rows ({100 * done // max(total, 1)}%)" if total else f"{done} rows"
+    parts = [where] + [f"{status} {n}" for status, n in sorted(counts.by_status.items())]
+    parts.append(f"{counts.rate():.0f} rows/s")
+    if total and done < total:
+        parts.append(f"ETA {counts.eta()}")
+    return ", ".join(parts)
+
+
 class _Plain:
-    def __init__(self, total: int | None, out: TextIO) -> None:
-        self._total = total
+    def __init__(self, total: int | None, out: TextIO, interval: float, clock: Clock) -> None:
+        self._counts = _Counts(total, clock)
         self._out = out
-        self._done = 0
-        self._step = max(1, (total or 100) // 10)
-
-    def __enter__(self) -> _Plain:
-        return self
-
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        return None
+        self._interval = interval
+        self._clock = clock
+        self._last = clock()
 
     def advance(self, status: str) -> None:
-        self._done += 1
-        if self._done % self._step == 0 or self._done == self._total:
-            total = f"/{self._total}" if self._total else ""
-            print(f"  {self._done}{total} rows done", file=self._out)
+        self._counts.by_status[status] += 1
+        self.tick()
 
     def note(self, message: str) -> None:
-        print(message, file=self._out)
+        print(message, file=self._out, flush=True)
+
+    def tick(self) -> None:
+        if self._clock() - self._last >= self._interval:
+            self._last = self._clock()
+            self.note(f"importing: {status_line(self._counts)}")
+
+    def close(self) -> None:
+        self.note(f"finished: {status_line(self._counts)}")
 
 
 class _Rich:
-    def __init__(self, total: int | None, out: TextIO) -> None:
+    def __init__(self, total: int | None, out: TextIO, clock: Clock) -> None:
         from rich.console import Console
-        from rich.progress import BarColumn, MofNCompleteColumn, TextColumn, TimeElapsedColumn
+        from rich.progress import (
+            BarColumn,
+            MofNCompleteColumn,
+            TaskProgressColumn,
+            TextColumn,
+            TimeRemainingColumn,
+        )
         from rich.progress import Progress as RichProgress
 
+        self._counts = _Counts(total, clock)
         self._console = Console(file=out)
         self._bar = RichProgress(
             TextColumn("importing"),
             BarColumn(),
+            TaskProgressColumn(),
             MofNCompleteColumn(),
+            TextColumn("{task.fields[rate]}"),
+            TextColumn("ETA"),
+            TimeRemainingColumn(),
             TextColumn("{task.fields[summary]}"),
-            TimeElapsedColumn(),
             console=self._console,
         )
-        self._counts: dict[str, int] = {}
-        self._task = self._bar.add_task("import", total=total, summary="")
-
-    def __enter__(self) -> _Rich:
-        self._bar.__enter__()
-        return self
-
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        self._bar.__exit__(exc_type, exc, tb)
+        self._task = self._bar.add_task("import", total=total, summary="", rate="")
+        self._bar.start()
 
     def advance(self, status: str) -> None:
-        self._counts[status] = self._counts.get(status, 0) + 1
-        summary = "  ".join(f"{k} {v}" for k, v in sorted(self._counts.items()))
+        self._counts.by_status[status] += 1
+        summary = "  ".join(f"{k} {v}" for k, v in sorted(self._counts.by_status.items()))
         self._bar.update(self._task, advance=1, summary=summary)
 
     def note(self, message: str) -> None:
         self._console.print(message, markup=False, highlight=False)
 
+    def tick(self) -> None:
+        self._bar.update(self._task, rate=f"{self._counts.rate():.0f} rows/s")
 
-def make_progress(total: int | None, out: TextIO | None = None) -> Progress:
-    """A rich bar if rich is installed, else plain lines; on stderr unless ``out`` is given."""
+    def close(self) -> None:
+        self.tick()
+        self._bar.stop()
+
+
+def make_progress(
+    total: int | None,
+    out: TextIO | None = None,
+    *,
+    interval: float = 5.0,
+    clock: Clock = time.monotonic,
+) -> Progress:
+    """A rich bar when ``out`` (default stderr) is a terminal and rich is installed, else lines."""
     out = sys.stderr if out is None else out
+    if _is_terminal(out):
+        try:
+            return _Rich(total, out, clock)
+        except ImportError:
+            pass
+    return _Plain(total, out, interval, clock)
+
+
+def _is_terminal(out: TextIO) -> bool:
     try:
-        import rich  # noqa: F401
-    except ImportError:
-        return _Plain(total, out)
-    return _Rich(total, out)
+        return out.isatty()
+    except (AttributeError, ValueError):
+        return False
 
 
 def print_table(title: str, rows: list[tuple[str, Any]], out: TextIO | None = None) -> None:

@@ -1,22 +1,37 @@
-"""Running a candidate import from parsed rows: progress, journal, and a full account."""
+"""Running an import: file records in, one account per row out (console, report, journal).
+
+Every data row ends in exactly one of ``created``, ``existing``, ``failed`` or ``skipped``,
+once in the tally and once in the report. Rows are read lazily and at most ``concurrency``
+are in flight, so memory does not grow with the file (the only per-row state is one byte per
+line, which lets an interrupted run without ``--journal`` still leave a journal behind).
+"""
 
 from __future__ import annotations
 
+import signal
 import time
-from collections.abc import AsyncGenerator, Iterable, Mapping
-from contextlib import aclosing
+from collections.abc import AsyncGenerator, AsyncIterable, Callable, Iterator, Mapping
+from contextlib import aclosing, suppress
 from typing import Any
 
+import anyio
 import attrs
 
-from .._bulk import BulkResult, row_key
-from .._client import AsyncClient
+from .._bulk import BulkImport, BulkResult, KeyFunction, row_key
+from .._exceptions import APIError, ConflictError, InstaViewError, ValidationError
 from ..journal import Journal, JournalEntry
-from ..models.candidates import Candidate
+from ..journal._base import DoneStatus
+from ._columns import Plan
 from ._progress import Progress
-from ._rows import BadRow, SourceRow
+from ._report import Report
+from ._source import BadLine, Record
 
-__all__ = ["Tally", "run_import"]
+__all__ = ["BulkFactory", "Interrupt", "Tally", "run_import"]
+
+BulkFactory = Callable[[AsyncIterable[Mapping[str, Any]], KeyFunction], BulkImport[Any]]
+"""Starts the bulk import of the given rows with the given idempotency-key function."""
+
+_CREATED, _EXISTING = 1, 2  # per-line marks of rows done in this run
 
 
 @attrs.define
@@ -26,92 +41,244 @@ class Tally:
     created: int = 0
     existing: int = 0
     failed: int = 0
-    skipped: int = 0
+    skipped: int = 0  # done in an earlier run (journal)
+    not_done: int = 0  # skipped: the import stopped early or was interrupted
     seconds: float = 0.0
-    failures: list[tuple[int, str]] = attrs.field(factory=list)
+    stopped: InstaViewError | None = None
+    interrupted: bool = False
+    done_lines: bytearray = attrs.field(factory=bytearray, repr=False)
 
     @property
     def total(self) -> int:
         """Rows accounted for."""
-        return self.created + self.existing + self.failed + self.skipped
+        return self.created + self.existing + self.failed + self.skipped + self.not_done
 
     def rows_per_second(self) -> float:
         """Rows sent to the API per second of wall time."""
         sent = self.created + self.existing + self.failed
         return sent / self.seconds if self.seconds > 0 else 0.0
 
+    def mark(self, line: int, status: str) -> None:
+        """Remember that ``line`` is done in this run (for a journal written after Ctrl-C)."""
+        if line >= len(self.done_lines):
+            self.done_lines.extend(bytes(line + 1024 - len(self.done_lines)))
+        self.done_lines[line] = _CREATED if status == "created" else _EXISTING
 
-async def run_import(
-    client: AsyncClient,
-    rows: Iterable[SourceRow | BadRow],
-    *,
-    job_id: str | None,
-    concurrency: int,
-    journal: Journal | None,
-    progress: Progress,
-) -> Tally:
-    """Import rows as candidates; every row ends in the tally, failures with line and reason."""
-    tally = Tally()
-    lines: dict[int, int] = {}  # bulk index -> file line, only for rows in flight
-    namespace = f"cli:candidates:{job_id or '-'}"
+    def done(self) -> Iterator[tuple[int, DoneStatus]]:
+        """Lines done in this run and how."""
+        for line, mark in enumerate(self.done_lines):
+            if mark:
+                yield line, "created" if mark == _CREATED else "existing"
 
-    def fail(line: int, reason: str) -> None:
-        tally.failed += 1
-        tally.failures.append((line, reason))
-        progress.note(f"line {line}: failed: {reason}")
-        progress.advance("failed")
 
-    async def good_rows() -> AsyncGenerator[Mapping[str, Any], None]:
+@attrs.define
+class Interrupt:
+    """Ctrl-C handling: the first stops taking rows and gives rows in flight ``grace`` seconds,
+    the second stops at once."""
+
+    grace: float = 10.0
+    requested: bool = False
+    scope: anyio.CancelScope | None = None
+
+    def request(self, progress: Progress, in_flight: int) -> None:
+        """Handle one Ctrl-C (or SIGTERM)."""
+        if self.scope is None:
+            return
+        if self.requested:
+            self.scope.cancel()
+            return
+        self.requested = True
+        progress.note(
+            f"interrupted: taking no more rows; waiting up to {self.grace:g} s for the "
+            f"{in_flight} in flight (Ctrl-C again to stop now)"
+        )
+        self.scope.deadline = min(self.scope.deadline, anyio.current_time() + self.grace)
+
+
+@attrs.define
+class _Run:
+    plan: Plan
+    journal: Journal | None
+    report: Report
+    progress: Progress
+    interrupt: Interrupt
+    namespace: str
+    tally: Tally = attrs.field(factory=Tally)
+    lines: dict[int, int] = attrs.field(factory=dict)  # bulk index -> file line, in flight
+    pending: list[Record | BadLine] = attrs.field(factory=list)  # read, not taken (Ctrl-C)
+
+    def fail(self, line: int, code: str, message: str) -> None:
+        self.tally.failed += 1
+        self.report.row(line, "failed", error=(code, message))
+        self.progress.note(f"line {line}: failed: {message}")
+        self.progress.advance("failed")
+
+    def not_done(self, line: int, reason: str) -> None:
+        self.tally.not_done += 1
+        self.report.row(line, "skipped", reason=reason)
+        self.progress.advance("skipped")
+
+    async def rows(self, records: Iterator[Record | BadLine]) -> AsyncGenerator[Any, None]:
         index = 0  # the position bulk_create sees, which its results report back
-        for item in rows:
-            if isinstance(item, BadRow):
-                fail(item.line, item.reason)
-            elif journal is not None and await journal.get(str(item.line)) is not None:
-                tally.skipped += 1
-                progress.advance("skipped")
-            else:
-                lines[index] = item.line
+        for item in records:
+            if self.interrupt.requested:
+                self.pending.append(item)
+                return
+            fields = await self._take(item)
+            if fields is not None:
+                self.lines[index] = item.line
                 index += 1
-                yield item.fields
+                yield fields
 
-    def key(index: int, fields: Mapping[str, Any]) -> str:
+    async def _take(self, item: Record | BadLine) -> dict[str, Any] | None:
+        if isinstance(item, BadLine):
+            self.fail(item.line, "INVALID_LINE", item.reason)
+            return None
+        fields = self.plan.fields(item.values)
+        try:
+            self.plan.check_row(fields)
+        except ValidationError as exc:
+            self.fail(item.line, exc.code or "VALIDATION_ERROR", exc.message)
+            return None
+        entry = None if self.journal is None else await self.journal.get(str(item.line))
+        if entry is None:
+            return fields
+        self.tally.skipped += 1
+        self.report.row(
+            item.line, "skipped", resource_id=entry.resource_id, reason="done in an earlier run"
+        )
+        self.progress.advance("skipped")
+        return None
+
+    def key(self, index: int, fields: Mapping[str, Any]) -> str:
         # Keyed by file line, not stream position: a rerun that skips journaled rows still
         # sends the same key for a row whose first response was lost.
-        return row_key(namespace, lines[index], fields)
+        return row_key(self.namespace, self.lines[index], fields)
 
-    started = time.perf_counter()
-    async with aclosing(good_rows()) as source:  # closed here even when the import is cancelled
-        async for result in client.candidates.bulk_create(
-            source, job_id=job_id, concurrency=concurrency, key=key
-        ):
-            await _account(result, lines.pop(result.index), tally, journal, fail, progress)
-    tally.seconds = time.perf_counter() - started
-    return tally
+    async def account(self, result: BulkResult[Any]) -> None:
+        line = self.lines.pop(result.index)
+        status: str = result.status
+        if status == "failed":
+            code, message = _error(result.error)
+            self.fail(line, code, message)
+        elif status == "skipped":
+            self._stopped(line, result.error)
+        else:
+            await self._done(line, status, _resource_id(result))
+
+    async def _done(self, line: int, status: str, resource_id: str | None) -> None:
+        done: DoneStatus = "created" if status == "created" else "existing"
+        if done == "created":
+            self.tally.created += 1
+        else:
+            self.tally.existing += 1
+        if self.journal is not None:
+            entry = JournalEntry(row_id=str(line), status=done, resource_id=resource_id)
+            await self.journal.record(entry)
+        else:
+            self.tally.mark(line, status)
+        self.report.row(line, status, resource_id=resource_id)
+        self.progress.advance(status)
+
+    def _stopped(self, line: int, error: Exception | None) -> None:
+        if self.tally.stopped is None:
+            self.tally.stopped = (
+                error if isinstance(error, InstaViewError) else InstaViewError(str(error))
+            )
+            self.progress.note(f"import stopped: {error}")
+        self.not_done(line, f"import stopped: {error}")
 
 
-async def _account(
-    result: BulkResult[Candidate],
-    line: int,
-    tally: Tally,
-    journal: Journal | None,
-    fail: Any,
-    progress: Progress,
-) -> None:
-    if result.status == "failed":
-        fail(line, _reason(result.error))
-        return
-    if result.status == "created":
-        tally.created += 1
-    else:
-        tally.existing += 1
-    if journal is not None:
-        resource_id = result.value.id if result.value else None
-        entry = JournalEntry(row_id=str(line), status=result.status, resource_id=resource_id)
-        await journal.record(entry)
-    progress.advance(result.status)
+def _resource_id(result: BulkResult[Any]) -> str | None:
+    value_id = getattr(result.value, "id", None)
+    if isinstance(value_id, str):
+        return value_id
+    if isinstance(result.error, ConflictError):
+        return result.error.existing_resource_id
+    return None
 
 
-def _reason(error: Exception | None) -> str:
+def _error(error: Exception | None) -> tuple[str, str]:
+    if isinstance(error, ValidationError):
+        return error.code or "VALIDATION_ERROR", _with_fields(error)
+    if isinstance(error, APIError):
+        return error.code or type(error).__name__, str(error)
     if error is None:
-        return "unknown error"
-    return f"{type(error).__name__}: {error}"
+        return "UNKNOWN", "unknown error"
+    return type(error).__name__, str(error) or type(error).__name__
+
+
+def _with_fields(error: ValidationError) -> str:
+    """The message, plus the per-field reasons when the message does not already give them."""
+    message = str(error)
+    missing = {k: v for k, v in error.field_errors.items() if k not in message}
+    if not missing:
+        return message
+    return f"{message}: " + "; ".join(f"{field}: {why}" for field, why in missing.items())
+
+
+async def run_import(
+    bulk: BulkFactory,
+    records: Iterator[Record | BadLine],
+    *,
+    plan: Plan,
+    namespace: str,
+    journal: Journal | None,
+    report: Report,
+    progress: Progress,
+    interrupt: Interrupt | None = None,
+) -> Tally:
+    """Import ``records``; every row ends in the tally and the report exactly once."""
+    run = _Run(plan, journal, report, progress, interrupt or Interrupt(), namespace)
+    started = time.perf_counter()
+    async with anyio.create_task_group() as helpers:
+        helpers.start_soon(_tick, progress)
+        helpers.start_soon(_watch_signals, run)
+        try:
+            await _consume(run, bulk, records)
+        finally:
+            helpers.cancel_scope.cancel()
+    run.tally.seconds = time.perf_counter() - started
+    _account_rest(run, records)
+    return run.tally
+
+
+async def _consume(run: _Run, bulk: BulkFactory, records: Iterator[Record | BadLine]) -> None:
+    async with aclosing(run.rows(records)) as source:  # closed even when cancelled
+        importer = bulk(source, run.key)
+        async with importer:
+            with anyio.CancelScope() as scope:
+                run.interrupt.scope = scope
+                async for result in importer:
+                    await run.account(result)
+    if scope.cancelled_caught:
+        run.tally.interrupted = True
+
+
+def _account_rest(run: _Run, records: Iterator[Record | BadLine]) -> None:
+    """After Ctrl-C: rows in flight and rows never taken are skipped, each in the report."""
+    if not run.interrupt.requested:
+        return
+    run.tally.interrupted = True
+    for line in sorted(run.lines.values()):
+        run.not_done(line, "interrupted while in flight; a rerun sends it again (same key)")
+    run.lines.clear()
+    for item in [*run.pending, *records]:
+        run.not_done(item.line, "interrupted before it was sent")
+
+
+async def _tick(progress: Progress) -> None:
+    while True:
+        await anyio.sleep(1.0)
+        progress.tick()
+
+
+async def _watch_signals(run: _Run) -> None:
+    # Signal handlers can only be installed from the main thread; elsewhere (an embedding
+    # application) Ctrl-C keeps its default behaviour.
+    with (
+        suppress(ValueError, RuntimeError, NotImplementedError),
+        anyio.open_signal_receiver(signal.SIGINT, signal.SIGTERM) as signals,
+    ):
+        async for _ in signals:
+            run.interrupt.request(run.progress, len(run.lines))

@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING
 
 import anyio
 
+from .._budget import Admission, Reply, SharedBudget, Tier
 from .._error_mapping import retry_after_of
 from .._exceptions import RateLimitError
 from .._policies import RateLimitPolicy
@@ -20,7 +21,7 @@ if TYPE_CHECKING:
     from .._http import Headers, Request, Response
     from ._types import CallNext, RequestT, ResponseT
 
-__all__ = ["RateLimit"]
+__all__ = ["RateLimit", "SharedBudget"]
 
 logger = logging.getLogger("instaview_async")
 
@@ -38,6 +39,11 @@ class RateLimit:
     a spent window resets, one request probes the new window and the others wait for the budget
     its reply brings, instead of all rushing in at once. A wait longer than ``max_wait`` raises
     RateLimitError instead of sleeping.
+
+    With ``policy.budget`` (a `SharedBudget`), each request takes its permit from the budget
+    shared by every client on the key, addressed by ``scope`` (a fingerprint of the key, see
+    `budget_scope`), and reports what the server said; while the budget is unreachable the
+    in-process gate above decides, as if the client were alone.
     """
 
     __slots__ = (
@@ -47,6 +53,8 @@ class RateLimit:
         "_clock",
         "_in_flight",
         "_probe_done",
+        "_scope",
+        "_shared",
         "_sleep",
         "_stats",
         "_wall_clock",
@@ -61,8 +69,11 @@ class RateLimit:
         clock: Callable[[], float] = time.monotonic,
         wall_clock: Callable[[], float] = time.time,
         stats: ClientStats | None = None,
+        scope: str = "",
     ) -> None:
         self.policy = policy
+        self._shared: SharedBudget | None = policy.budget
+        self._scope = scope
         self._sleep = sleep
         self._clock = clock
         self._wall_clock = wall_clock
@@ -86,6 +97,8 @@ class RateLimit:
         self, request: RequestT, call_next: CallNext[RequestT, ResponseT]
     ) -> ResponseT:
         """Wait for the gate, send, and on a 429 close the gate and send again."""
+        if self._shared is not None:
+            return await self._call_shared(self._shared, request, call_next)
         retries = 0
         while True:
             # While no 429 was ever seen and no budget is known (the usual case), there is
@@ -114,21 +127,84 @@ class RateLimit:
                 return response
             retries += 1
 
+    async def _call_shared(
+        self, budget: SharedBudget, request: RequestT, call_next: CallNext[RequestT, ResponseT]
+    ) -> ResponseT:
+        """`__call__` through a shared budget: its permits and waits, this gate's as fallback."""
+        retries = 0
+        while True:
+            admission, probe = await self._shared_turn(budget, request)
+            try:
+                self._in_flight += 1
+                try:
+                    response = await call_next(request)
+                finally:
+                    self._in_flight -= 1
+            except BaseException:
+                if admission is not None:
+                    # Bounded by the budget's own timeout; without it a probe would hold the
+                    # other processes back until its lease ran out.
+                    with anyio.CancelScope(shield=True):
+                        await budget.report(self._scope, admission, None)
+                raise
+            finally:
+                if probe:
+                    self._end_probe()
+            if self.policy.pace:
+                self._observe(response.headers)
+            limited = response.status_code == 429
+            wait = None
+            if limited:
+                self._stats.rate_limited += 1
+                wait = self._close_gate(response)
+            if admission is not None:
+                await budget.report(self._scope, admission, self._reply(response, wait))
+            if wait is None:
+                return response
+            if retries >= self.policy.max_retries or wait > self.policy.max_wait:
+                return response
+            retries += 1
+
+    async def _shared_turn(
+        self, budget: SharedBudget, request: Request
+    ) -> tuple[Admission | None, bool]:
+        """Wait for a permit of the shared budget, or for this gate when it is unreachable."""
+        while True:
+            admission = await budget.admit(self._scope)
+            if admission is None:
+                probe = False
+                if self._blocked_until or self._budget is not None or self._probe_done is not None:
+                    probe = await self._wait_turn(request)
+                return None, probe
+            if admission.wait <= 0:
+                return admission, False
+            await self._pause(admission.wait, request)
+
+    async def _pause(self, wait: float, request: Request) -> None:
+        if wait > self.policy.max_wait:
+            raise RateLimitError(
+                f"rate limit: {request.method} {request.url.path} would wait "
+                f"{wait:.1f}s, more than max_wait={self.policy.max_wait}s",
+                code="RATE_LIMIT_EXCEEDED",
+                retry_after=wait,
+            )
+        self._stats.rate_limit_waits += 1
+        self._stats.rate_limit_wait_seconds += wait
+        logger.debug("rate limit: waiting %.2fs before %s", wait, request.url.path)
+        await self._sleep(wait)
+
+    def _reply(self, response: Response, retry_after: float | None) -> Reply:
+        """What the shared budget needs from a reply: its windows and a 429's wait."""
+        tiers: tuple[Tier, ...] = ()
+        if self.policy.pace:
+            tiers = _tiers(_rate_limit_headers(response.headers), self._wall_clock())
+        return Reply(response.status_code, tiers, retry_after)
+
     async def _wait_turn(self, request: Request) -> bool:
         """Wait until the gate lets this request go; True if it goes as a new window's probe."""
         while True:
             while (wait := self.wait_time) > 0:
-                if wait > self.policy.max_wait:
-                    raise RateLimitError(
-                        f"rate limit: {request.method} {request.url.path} would wait "
-                        f"{wait:.1f}s, more than max_wait={self.policy.max_wait}s",
-                        code="RATE_LIMIT_EXCEEDED",
-                        retry_after=wait,
-                    )
-                self._stats.rate_limit_waits += 1
-                self._stats.rate_limit_wait_seconds += wait
-                logger.debug("rate limit: waiting %.2fs before %s", wait, request.url.path)
-                await self._sleep(wait)
+                await self._pause(wait, request)
             if self._probe_done is None:
                 break
             await self._probe_done.wait()  # the new window's probe is out: its reply decides
@@ -187,6 +263,25 @@ class RateLimit:
         # Requests in flight may not have been counted by the server yet: assume they were not.
         self._budget = budget - self._in_flight
         self._budget_reset = reset_at
+
+
+def _tiers(found: dict[str, str], wall_now: float) -> tuple[Tier, ...]:
+    """The windows a reply reported, skipping any whose headers are missing or malformed."""
+    tiers: list[Tier] = []
+    for window in _WINDOWS:
+        try:
+            remaining = int(found[f"x-ratelimit-remaining-{window}"])
+            reset = float(found[f"x-ratelimit-reset-{window}"])
+        except (KeyError, ValueError):
+            continue
+        if not math.isfinite(reset):
+            continue
+        try:
+            limit: int | None = int(found[f"x-ratelimit-limit-{window}"])
+        except (KeyError, ValueError):
+            limit = None
+        tiers.append(Tier(window, limit, remaining, reset, max(0.0, reset - wall_now)))
+    return tuple(tiers)
 
 
 def _rate_limit_headers(headers: Headers) -> dict[str, str]:

@@ -109,6 +109,8 @@ class FakeApp:
         if scope["type"] != "http":
             return
         incoming = await _read(scope, receive)
+        if incoming is None:  # the client went away before its body arrived: do nothing
+            return
         outgoing = await self.handle(incoming)
         if outgoing.drop:
             raise ConnectionDropped(f"{incoming.method} {incoming.path}: response dropped")
@@ -272,10 +274,14 @@ def _masked(headers: dict[str, str]) -> dict[str, str]:
     return out
 
 
-async def _read(scope: Scope, receive: Receive) -> Incoming:
+async def _read(scope: Scope, receive: Receive) -> Incoming | None:
     chunks = []
     while True:
         message = await receive()
+        if message["type"] == "http.disconnect":
+            # A server never acts on half a request: processing it (and storing its reply
+            # under its Idempotency-Key) would refuse the complete retry as a reused key.
+            return None
         if message["type"] != "http.request":
             break
         chunks.append(message.get("body", b""))

@@ -2,21 +2,12 @@
 
 from __future__ import annotations
 
-import io
-import json
 from collections import Counter
-from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
-import anyio
 import pytest
 
 import instaview_async as iv
-from instaview_async.cli._progress import make_progress
-from instaview_async.cli._rows import read_rows
-from instaview_async.cli._runner import run_import
-from instaview_async.journal import FileJournal, JournalBinding
 from instaview_async.testing import FakeInstaView, Faults
 
 pytestmark = pytest.mark.anyio
@@ -70,80 +61,3 @@ async def test_300_rows_under_faults_give_one_result_each_and_no_duplicates() ->
     emails = Counter(c["email"] for c in _on_job(fake, job.id))
     assert len(emails) == 10 + by_status["created"]
     assert max(emails.values()) == 1
-
-
-def _write_phone_rows(path: Path, count: int) -> None:
-    # Phone-only rows: no email, so only idempotency keys can prevent duplicates.
-    with path.open("w") as handle:
-        for i in range(count):
-            handle.write(
-                json.dumps({"firstName": "Ph", "lastName": f"R{i}", "phoneNumber": f"+4219{i:08d}"})
-            )
-            handle.write("\n")
-
-
-async def _import(
-    fake: FakeInstaView,
-    key: str,
-    job_id: str,
-    path: Path,
-    journal: Path,
-    stop_after: int | None = None,
-) -> Any:
-    book = FileJournal(journal)
-    await book.bind(JournalBinding(source=str(path), target="fake", kind="candidates"))
-    try:
-        async with _client(fake, key) as client:
-            with make_progress(None, io.StringIO()) as progress:
-                rows = read_rows(path)
-                if stop_after is None:
-                    return await run_import(
-                        client, rows, job_id=job_id, concurrency=8, journal=book, progress=progress
-                    )
-                with anyio.CancelScope() as scope:
-                    await run_import(
-                        client,
-                        _cancel_after(rows, stop_after, scope),
-                        job_id=job_id,
-                        concurrency=8,
-                        journal=book,
-                        progress=progress,
-                    )
-                return None
-    finally:
-        await book.aclose()
-
-
-def _cancel_after(rows: Iterator[Any], count: int, scope: anyio.CancelScope) -> Iterator[Any]:
-    for n, row in enumerate(rows):
-        if n == count:
-            scope.cancel()  # the process "dies" with rows in flight
-        yield row
-
-
-@pytest.mark.parametrize("keep_journal", [True, False], ids=["journal", "keys-only"])
-async def test_interrupted_import_rerun_creates_nothing_twice(
-    tmp_path: Path, keep_journal: bool
-) -> None:
-    """Killed midway with writes in flight and rerun (journal or not): each row exists once."""
-    fake = FakeInstaView(faults=Faults(drop_after_commit_rate=0.1, seed=5))
-    key = fake.create_api_key()
-    async with _client(fake, key) as client:
-        job = await client.jobs.create(title="Resume job", description="Interrupted import")
-    source, journal = tmp_path / "rows.jsonl", tmp_path / "journal.jsonl"
-    _write_phone_rows(source, 120)
-
-    await _import(fake, key, job.id, source, journal, stop_after=60)
-    first_pass = len(_on_job(fake, job.id))
-    assert 0 < first_pass < 120
-    if not keep_journal:
-        journal.unlink(missing_ok=True)
-    tally = await _import(fake, key, job.id, source, journal)
-
-    phones = Counter(c["phoneNumber"] for c in _on_job(fake, job.id))
-    assert len(phones) == 120
-    assert max(phones.values()) == 1
-    assert tally.total == 120
-    assert tally.failed == 0
-    if keep_journal:
-        assert tally.skipped > 0

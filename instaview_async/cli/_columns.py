@@ -1,0 +1,260 @@
+"""Which file columns feed which argument of ``create``, for each kind of import.
+
+A column matches a field when their names are equal ignoring case, spaces, ``_`` and ``-``:
+``first_name``, ``firstName`` and ``First Name`` are one column. ``metadata.<key>`` columns go
+into ``metadata`` (the key as written); jobs also take ``location.<field>`` and
+``salary.<field>``. The file is checked once, before any request: an unknown column is named
+and ignored, a missing required column stops the run with the list of accepted ones.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Callable, Iterable, Mapping
+from typing import Any
+
+import attrs
+
+from .._converter import to_camel
+from ..resources._validate import raise_if_any
+
+__all__ = ["CANDIDATES", "JOBS", "ColumnsError", "Kind", "Plan", "plan"]
+
+Convert = Callable[[Any], Any]
+
+
+class ColumnsError(Exception):
+    """The file's columns cannot make a valid row (nothing is sent)."""
+
+
+def _text(value: Any) -> Any:
+    if isinstance(value, str):
+        value = value.strip()
+    return None if value in ("", None) else value
+
+
+def _list(value: Any) -> Any:
+    """A list from a JSON array, or from a cell of items separated by ``;`` or ``,``."""
+    if isinstance(value, str):
+        items = [item.strip() for item in re.split(r"[;,]", value)]
+        value = [item for item in items if item]
+    return value or None
+
+
+def _number(value: Any) -> Any:
+    """A number from a cell such as ``45000.50``; anything else is left to validation."""
+    value = _text(value)
+    if isinstance(value, str):
+        for parse in (int, float):
+            try:
+                return parse(value)
+            except ValueError:
+                pass
+    return value
+
+
+def _object(value: Any) -> Any:
+    """A JSON object as it is, or parsed from a cell holding JSON text."""
+    if isinstance(value, str) and value.strip().startswith("{"):
+        try:
+            return json.loads(value)
+        except ValueError:
+            return value
+    return value
+
+
+@attrs.frozen
+class Column:
+    """One accepted column: the argument it feeds, how a cell becomes a value, other names."""
+
+    name: str
+    convert: Convert = _text
+    aliases: tuple[str, ...] = ()
+
+
+@attrs.frozen
+class Group:
+    """``<prefix>.<key>`` columns (or a JSON object under ``prefix``) forming one nested value."""
+
+    prefix: str
+    keys: tuple[Column, ...] | None = None  # None: any key, kept as written (metadata)
+
+
+@attrs.frozen
+class Kind:
+    """A kind of import: its columns and which of them a file must have."""
+
+    name: str
+    columns: tuple[Column, ...]
+    groups: tuple[Group, ...]
+    required: tuple[tuple[str, ...], ...]  # each: the file needs one of these columns
+    row_required: tuple[str, ...]  # each row needs a value here
+
+    def accepted(self) -> str:
+        """The accepted columns, for messages and ``--help``."""
+        names = [column.name for column in self.columns]
+        names += [f"{group.prefix}.<{_group_keys(group)}>" for group in self.groups]
+        return ", ".join(names)
+
+
+def _group_keys(group: Group) -> str:
+    return "key" if group.keys is None else "|".join(key.name for key in group.keys)
+
+
+CANDIDATES = Kind(
+    name="candidates",
+    columns=(
+        Column("first_name"),
+        Column("last_name"),
+        Column("email", aliases=("emailaddress",)),
+        Column("phone_number", aliases=("phone", "mobile")),
+        Column("gdpr_expiry_date"),
+        Column("job_ids", _list, aliases=("jobid", "jobs")),
+    ),
+    groups=(Group("metadata"),),
+    required=(("first_name",), ("last_name",), ("email", "phone_number")),
+    row_required=("first_name", "last_name"),
+)
+
+JOBS = Kind(
+    name="jobs",
+    columns=(
+        Column("title"),
+        Column("description"),
+        Column("status"),
+        Column("job_url", aliases=("url",)),
+        Column("benefits"),
+        Column("required_skills", _list),
+        Column("nice_to_have_skills", _list),
+        Column("education", _list),
+        Column("experience"),
+        Column("contract_type"),
+        Column("language_requirements", _list),
+    ),
+    groups=(
+        Group("metadata"),
+        Group(
+            "location",
+            tuple(
+                Column(name)
+                for name in ("work_mode", "street", "city", "postal_code", "country_code")
+            ),
+        ),
+        Group(
+            "salary",
+            (Column("min", _number), Column("max", _number), Column("currency"), Column("period")),
+        ),
+    ),
+    required=(("title",), ("description",)),
+    row_required=("title", "description"),
+)
+
+
+def _norm(name: str) -> str:
+    return re.sub(r"[\s_\-]", "", name).lower()
+
+
+def _find(columns: Iterable[Column], name: str) -> Column | None:
+    wanted = _norm(name)
+    for column in columns:
+        if wanted == _norm(column.name) or wanted in column.aliases:
+            return column
+    return None
+
+
+@attrs.frozen
+class _Target:
+    column: Column
+    group: str | None = None  # the nested value this column is a key of
+    key: str | None = None  # the key inside it
+
+
+@attrs.frozen
+class Plan:
+    """How each column of one file becomes arguments; ``unknown`` columns are ignored."""
+
+    kind: Kind
+    targets: Mapping[str, _Target]
+    unknown: tuple[str, ...]
+
+    def fields(self, values: Mapping[str, Any]) -> dict[str, Any]:
+        """A row's arguments (snake_case); empty cells are left out, as absent fields."""
+        fields: dict[str, Any] = {}
+        for raw, value in values.items():
+            target = self.targets.get(raw)
+            if target is None:
+                continue
+            if target.group is not None and target.key is None:  # a whole JSON object
+                value = _object(value)
+                if isinstance(value, Mapping):
+                    for key, item in value.items():
+                        self._put(fields, target.group, str(key), _text(item))
+                continue
+            converted = target.column.convert(value)
+            if converted is None:
+                continue
+            if target.group is None:
+                fields[target.column.name] = converted
+            else:
+                assert target.key is not None
+                self._put(fields, target.group, target.key, converted)
+        return fields
+
+    @staticmethod
+    def _put(fields: dict[str, Any], group: str, key: str, value: Any) -> None:
+        if value is not None:
+            fields.setdefault(group, {})[key] = value
+
+    def check_row(self, fields: Mapping[str, Any]) -> None:
+        """Raise the SDK's ValidationError when a required value is empty (nothing is sent)."""
+        missing = [name for name in self.kind.row_required if name not in fields]
+        raise_if_any({to_camel(name): "is required (the cell is empty)" for name in missing})
+
+
+def plan(kind: Kind, columns: Iterable[str], source: str) -> Plan:
+    """Match a file's columns to ``kind``; ColumnsError when a required one is missing."""
+    columns = list(columns)
+    targets: dict[str, _Target] = {}
+    unknown: list[str] = []
+    seen: dict[str, str] = {}
+    for raw in columns:
+        target = _target(kind, raw)
+        if target is None:
+            unknown.append(raw)
+            continue
+        slot = f"{target.group}.{target.key}" if target.group else target.column.name
+        if slot in seen:
+            raise ColumnsError(
+                f"{source}: columns {seen[slot]!r} and {raw!r} both give {slot}; keep one"
+            )
+        seen[slot] = raw
+        targets[raw] = target
+    present = {target.column.name for target in targets.values() if target.group is None}
+    for need in kind.required:
+        if not present.intersection(need):
+            wanted = " or ".join(need)
+            found = ", ".join(repr(c) for c in columns) or "none"
+            raise ColumnsError(
+                f"{source} has no {wanted} column (its columns: {found}); accepted columns: "
+                f"{kind.accepted()} (case, spaces, '_' and '-' are ignored: 'First Name' is "
+                "first_name)"
+            )
+    return Plan(kind, targets, tuple(unknown))
+
+
+def _target(kind: Kind, raw: str) -> _Target | None:
+    column = _find(kind.columns, raw)
+    if column is not None:
+        return _Target(column)
+    prefix, dot, key = raw.partition(".")
+    for group in kind.groups:
+        if _norm(prefix) != _norm(group.prefix):
+            continue
+        if not dot:  # the whole object, as JSON Lines give it
+            return _Target(Column(group.prefix), group.prefix, None)
+        if group.keys is None:
+            return _Target(Column(key), group.prefix, key.strip()) if key.strip() else None
+        sub = _find(group.keys, key)
+        return None if sub is None else _Target(sub, group.prefix, sub.name)
+    return None

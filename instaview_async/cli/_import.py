@@ -1,0 +1,219 @@
+"""``instaview import candidates|jobs FILE``: a file into the API, every row accounted for.
+
+The order matters for never losing data: everything that can be checked without the API
+(the file exists, its columns, the journal's binding, the key) is checked first, and a
+problem exits 2 before a single request is sent.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shlex
+import sys
+from pathlib import Path
+from typing import Any
+
+import anyio
+import attrs
+
+from .._client import DEFAULT_BASE_URL, AsyncClient
+from ..journal import FAKE_TARGET, FileJournal, JournalBinding, JournalEntry, JournalError
+from ._columns import CANDIDATES, JOBS, ColumnsError, Kind, Plan, plan
+from ._progress import make_progress, print_table
+from ._report import Report
+from ._runner import BulkFactory, Interrupt, Tally, run_import
+from ._source import Survey, read, survey
+
+__all__ = ["KINDS", "CommandError", "import_file"]
+
+KINDS = {"candidates": CANDIDATES, "jobs": JOBS}
+
+EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_STOPPED, EXIT_INTERRUPTED = 0, 1, 2, 3, 130
+
+
+class CommandError(Exception):
+    """A mistake in the command or its input: one line, exit 2, nothing sent."""
+
+
+@attrs.frozen
+class _Setup:
+    kind: Kind
+    file: Path
+    survey: Survey
+    plan: Plan
+    binding: JournalBinding
+
+
+def import_file(args: argparse.Namespace, argv: list[str]) -> int:
+    """Run ``instaview import KIND FILE`` from parsed ``args``; return the exit status."""
+    kind = KINDS[args.kind]
+    target = _target(args)
+    setup = _prepare(args, kind, target)
+    report = _open_report(args.report)
+    try:
+        return anyio.run(_run, args, setup, report, argv)
+    finally:
+        report.close()
+
+
+def _target(args: argparse.Namespace) -> str:
+    if args.fake:
+        if args.base_url:
+            raise CommandError("--fake and --base-url exclude each other")
+        return FAKE_TARGET
+    if not os.environ.get("INSTAVIEW_API_KEY", "").strip():
+        raise CommandError(
+            "set INSTAVIEW_API_KEY to your API key (the key is read only from the "
+            "environment), or pass --fake to try the file on the embedded fake API"
+        )
+    url = args.base_url or os.environ.get("INSTAVIEW_BASE_URL") or DEFAULT_BASE_URL
+    return str(url).rstrip("/")
+
+
+def _prepare(args: argparse.Namespace, kind: Kind, target: str) -> _Setup:
+    file: Path = args.file
+    if not file.is_file():
+        raise CommandError(f"no such file: {file}")
+    try:
+        found = survey(file, args.encoding)
+    except OSError as exc:
+        raise CommandError(f"cannot read {file}: {exc.strerror}") from None
+    try:
+        matched = plan(kind, found.columns, file.name)
+    except ColumnsError as exc:
+        raise CommandError(str(exc)) from None
+    if matched.unknown:
+        names = ", ".join(repr(name) for name in matched.unknown)
+        print(f"note: ignoring columns the import does not use: {names}", file=sys.stderr)
+    binding = JournalBinding(
+        source=found.digest,
+        target=target,
+        kind=kind.name,
+        job_id=getattr(args, "job_id", None),
+        source_name=file.name,
+    )
+    return _Setup(kind, file, found, matched, binding)
+
+
+def _open_report(path: Path | None) -> Report:
+    try:
+        return Report(path)
+    except OSError as exc:
+        raise CommandError(f"cannot write the report {path}: {exc.strerror}") from None
+
+
+async def _run(args: argparse.Namespace, setup: _Setup, report: Report, argv: list[str]) -> int:
+    journal = None if args.journal is None else FileJournal(args.journal)
+    if journal is not None:
+        try:  # before any request: a journal made for another run must not skip rows
+            await journal.bind(setup.binding)
+        except (JournalError, OSError) as exc:
+            raise CommandError(f"{exc} (use another --journal path)") from None
+    try:
+        async with _client(args, setup.binding.target) as client:
+            job_id = await _job_for(client, args, setup)
+            progress = make_progress(setup.survey.rows)
+            try:
+                tally = await run_import(
+                    _bulk(client, setup.kind, job_id, args.concurrency),
+                    read(setup.file, args.encoding),
+                    plan=setup.plan,
+                    namespace=f"cli:{setup.kind.name}:{job_id or '-'}",
+                    journal=journal,
+                    report=report,
+                    progress=progress,
+                    interrupt=Interrupt(grace=args.grace),
+                )
+            finally:
+                progress.close()
+            stats = client.stats
+    finally:
+        if journal is not None:
+            await journal.aclose()
+    _print_account(setup.file.name, tally, stats)
+    return await _finish(args, setup, tally, argv)
+
+
+def _client(args: argparse.Namespace, target: str) -> AsyncClient:
+    if target != FAKE_TARGET:
+        return AsyncClient(base_url=target)
+    from ..testing import FakeInstaView
+
+    fake = FakeInstaView()
+    return fake.client(api_key=fake.create_api_key())
+
+
+async def _job_for(client: AsyncClient, args: argparse.Namespace, setup: _Setup) -> str | None:
+    job_id: str | None = getattr(args, "job_id", None)
+    if setup.kind is CANDIDATES and job_id is None and args.fake:
+        # The fake starts empty; a job of its own lets --fake rehearse a --job-id import.
+        job = await client.jobs.create(title="Imported candidates", description="--fake run")
+        return job.id
+    return job_id
+
+
+def _bulk(client: AsyncClient, kind: Kind, job_id: str | None, concurrency: int) -> BulkFactory:
+    def start(rows: Any, key: Any) -> Any:
+        if kind is CANDIDATES:
+            return client.candidates.bulk_create(
+                rows, job_id=job_id, concurrency=concurrency, key=key
+            )
+        return client.jobs.bulk_create(rows, concurrency=concurrency, key=key)
+
+    return start
+
+
+def _print_account(title: str, tally: Tally, stats: object) -> None:
+    rows = [
+        ("rows", tally.total),
+        ("created", tally.created),
+        ("existing", tally.existing),
+        ("failed", tally.failed),
+        ("skipped (done before)", tally.skipped),
+        ("skipped (not done)", tally.not_done),
+        ("retries", getattr(stats, "retries", 0)),
+        ("429s met", getattr(stats, "rate_limited", 0)),
+        ("breaker trips", getattr(stats, "breaker_trips", 0)),
+        ("rows per second", f"{tally.rows_per_second():.1f}"),
+    ]
+    print_table(title, rows)
+
+
+async def _finish(args: argparse.Namespace, setup: _Setup, tally: Tally, argv: list[str]) -> int:
+    if tally.stopped is None and not tally.interrupted:
+        return EXIT_FAILED if tally.failed else EXIT_OK
+    journal = args.journal or await _leave_journal(setup, tally)
+    rerun = _rerun(argv, journal if args.journal is None else None)
+    if tally.stopped is not None:
+        print(f"stopped early: {tally.stopped}", file=sys.stderr)
+    print(f"to go on where this run stopped: {rerun}", file=sys.stderr)
+    return EXIT_STOPPED if tally.stopped is not None else EXIT_INTERRUPTED
+
+
+async def _leave_journal(setup: _Setup, tally: Tally) -> Path:
+    """Without --journal, keep this run's done rows, so that the rerun skips them."""
+    path = _free_path(setup.file.with_name(setup.file.name + ".journal"))
+    journal = FileJournal(path)
+    await journal.bind(setup.binding)
+    try:
+        for line, status in tally.done():
+            await journal.record(JournalEntry(row_id=str(line), status=status))
+    finally:
+        await journal.aclose()
+    return path
+
+
+def _free_path(path: Path) -> Path:
+    candidate, n = path, 1
+    while candidate.exists():
+        n += 1
+        candidate = path.with_name(f"{path.name}.{n}")
+    return candidate
+
+
+def _rerun(argv: list[str], journal: Path | None) -> str:
+    words = ["instaview", *argv]
+    if journal is not None:
+        words += ["--journal", str(journal)]
+    return shlex.join(words)

@@ -1,0 +1,222 @@
+"""Reading an input file as records with line numbers: CSV or JSON Lines, one line at a time.
+
+Each physical line is decoded on its own, so one byte that is not valid in the file's encoding
+spoils only the record it is in: that record becomes a `BadLine` naming the line and the byte,
+and every other record goes on. Line numbers are the file's own (the CSV header is line 1), so
+a user can open the file at the line a report names.
+"""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import hashlib
+import json
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any, BinaryIO, Literal
+
+import attrs
+
+__all__ = [
+    "BadLine",
+    "Format",
+    "Record",
+    "Survey",
+    "check_encoding",
+    "detect_format",
+    "read",
+    "survey",
+]
+
+Format = Literal["csv", "jsonl"]
+_JSONL_SUFFIXES = (".jsonl", ".ndjson", ".json")
+_DELIMITERS = (",", ";", "\t")
+
+
+@attrs.frozen
+class Record:
+    """One data row: the line it starts on and its values by column (or JSON key)."""
+
+    line: int
+    values: dict[str, Any]
+
+
+@attrs.frozen
+class BadLine:
+    """A row that could not be read, the line where the problem is, and why."""
+
+    line: int
+    reason: str
+
+
+@attrs.frozen
+class Survey:
+    """What a first streaming pass learns: content hash, data rows, column names."""
+
+    digest: str
+    rows: int
+    columns: tuple[str, ...]
+
+
+def check_encoding(name: str) -> str:
+    """``name`` if Python knows the codec and it keeps ASCII as ASCII, else ValueError."""
+    try:
+        codecs.lookup(name)
+    except LookupError:
+        raise ValueError(f"unknown encoding {name!r}") from None
+    if not "ab\n".encode(name).endswith(b"ab\n"):
+        raise ValueError(f"{name} is not supported (the file is read line by line): save as UTF-8")
+    return name
+
+
+def detect_format(path: Path) -> Format:
+    """CSV unless the name ends in .jsonl, .ndjson or .json (one JSON object per line)."""
+    return "jsonl" if path.suffix.lower() in _JSONL_SUFFIXES else "csv"
+
+
+def read(path: Path, encoding: str = "utf-8") -> Iterator[Record | BadLine]:
+    """Yield every data row of ``path`` in file order, each readable or not."""
+    with path.open("rb") as handle:
+        yield from _records(handle, detect_format(path), encoding, None)
+
+
+def survey(path: Path, encoding: str = "utf-8") -> Survey:
+    """Hash the file, count its data rows and collect its column names, in one pass."""
+    digest = hashlib.sha256()
+    rows = 0
+    columns: dict[str, None] = {}  # an ordered set
+    fmt = detect_format(path)
+    with path.open("rb") as handle:
+        for item in _records(handle, fmt, encoding, digest, columns):
+            rows += 1
+            if fmt == "jsonl" and isinstance(item, Record):
+                columns.update(dict.fromkeys(item.values))
+    return Survey(f"sha256:{digest.hexdigest()}", rows, tuple(columns))
+
+
+def _records(
+    handle: BinaryIO,
+    fmt: Format,
+    encoding: str,
+    digest: Any,
+    header_out: dict[str, None] | None = None,
+) -> Iterator[Record | BadLine]:
+    lines = _Lines(handle, encoding, digest)
+    if fmt == "jsonl":
+        return _jsonl(lines)
+    return _csv(lines, header_out)
+
+
+class _Lines:
+    """The file's physical lines, decoded one by one; remembers which failed to decode."""
+
+    def __init__(self, handle: BinaryIO, encoding: str, digest: Any) -> None:
+        self._handle = handle
+        self._encoding = encoding
+        self._digest = digest
+        self.number = 0
+        self.undecodable: list[tuple[int, str]] = []  # since the last record, for CSV
+
+    def __iter__(self) -> Iterator[str]:
+        for raw in self._handle:
+            self.number += 1
+            if self._digest is not None:
+                self._digest.update(raw)
+            yield self._decode(raw)
+
+    def _decode(self, raw: bytes) -> str:
+        if self.number == 1:
+            # A UTF-8 byte order mark (as Excel writes), whatever --encoding says.
+            raw = raw.removeprefix(codecs.BOM_UTF8)
+        try:
+            text = raw.decode(self._encoding)
+        except UnicodeDecodeError as exc:
+            bad = raw[exc.start : exc.start + 1].hex()
+            where = f"column {exc.start + 1} of line {self.number}"
+            self.undecodable.append(
+                (
+                    self.number,
+                    f"not valid {self._encoding} (byte 0x{bad} at {where}); if the file is in "
+                    "another encoding, pass --encoding (e.g. --encoding cp1252)",
+                )
+            )
+            text = raw.decode(self._encoding, errors="replace")
+        return text
+
+
+def _jsonl(lines: _Lines) -> Iterator[Record | BadLine]:
+    for text in lines:
+        if lines.undecodable:
+            yield BadLine(*lines.undecodable.pop())
+            continue
+        if not text.strip():
+            continue
+        try:
+            value = json.loads(text)
+        except json.JSONDecodeError as exc:
+            yield BadLine(lines.number, f"not valid JSON: {exc.msg} at column {exc.colno}")
+            continue
+        if not isinstance(value, dict):
+            yield BadLine(lines.number, f"expected a JSON object, got {_json_type(value)}")
+            continue
+        yield Record(lines.number, value)
+
+
+def _json_type(value: Any) -> str:
+    names = {list: "an array", str: "a string", bool: "true/false", type(None): "null"}
+    return names.get(type(value), "a number")
+
+
+def _csv(lines: _Lines, header_out: dict[str, None] | None) -> Iterator[Record | BadLine]:
+    text_lines = iter(lines)
+    first = _first_line(text_lines, lines)
+    if first is None:
+        return
+    delimiter = max(_DELIMITERS, key=first.count)
+    reader = csv.reader(_chain(first, text_lines), delimiter=delimiter)
+    header: list[str] | None = None
+    end = lines.number - 1  # the line before the next record
+    while True:
+        start = end + 1
+        try:
+            cells = next(reader)
+        except StopIteration:
+            return
+        except csv.Error as exc:
+            end = lines.number
+            lines.undecodable.clear()
+            yield BadLine(start, f"not valid CSV: {exc}")
+            continue
+        end = lines.number
+        undecodable, lines.undecodable = lines.undecodable, []
+        if not any(cell.strip() for cell in cells):
+            continue  # a blank line, or a row of empty cells as spreadsheets leave at the end
+        if header is None:
+            header = [cell.strip() for cell in cells]
+            if header_out is not None:
+                header_out.update(dict.fromkeys(header))
+            continue
+        if undecodable:
+            yield BadLine(start, undecodable[0][1])
+        else:
+            yield _csv_record(start, header, cells)
+
+
+def _first_line(text_lines: Iterator[str], lines: _Lines) -> str | None:
+    for text in text_lines:
+        if text.strip():
+            return text
+    return None
+
+
+def _chain(first: str, rest: Iterator[str]) -> Iterator[str]:
+    yield first
+    yield from rest
+
+
+def _csv_record(line: int, header: list[str], cells: list[str]) -> Record | BadLine:
+    extra = [cell for cell in cells[len(header) :] if cell.strip()]
+    if extra:
+        return BadLine(line, f"{len(cells) - len(header)} more cells than the header has")
+    return Record(line, dict(zip(header, cells, strict=False)))

@@ -1,0 +1,103 @@
+"""Reading files as people have them: a line that cannot be read fails alone, with its line."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from instaview_async.cli import main
+
+from .conftest import Served, by_line
+
+MESSY_CSV = (
+    b"\xef\xbb\xbfFirst Name,Last Name,E-mail,Phone Number,metadata.note\r\n"
+    b'Ada,Lovelace,ada@example.com,,"likes, commas"\r\n'
+    b"Caf\xe9,Owner,cafe@example.com,,\r\n"
+    b'"Grace","Hop""per",,+421900000001,"two\r\nlines"\r\n'
+    b"Alan,Turing,alan@example.com,,\r\n"
+    b",,,,\r\n"  # the empty row spreadsheets leave at the end
+)
+
+
+def _import(*args: str) -> int:
+    return main(["import", "candidates", *args])
+
+
+def test_a_messy_spreadsheet_export_imports_every_readable_row(
+    tmp_path: Path, served: Served, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """BOM, CRLF, quoted commas, newlines and quotes import; the Latin-1 line fails alone."""
+    source = tmp_path / "people.csv"
+    source.write_bytes(MESSY_CSV)
+    report = tmp_path / "report.jsonl"
+    assert _import(str(source), "--report", str(report)) == 1
+    rows = by_line(report)
+    assert sorted(rows) == [2, 3, 4, 6]  # Grace's row starts on line 4 and ends on line 5
+    assert rows[3]["status"] == "failed"
+    assert rows[3]["error"]["code"] == "INVALID_LINE"
+    assert "0xe9" in rows[3]["error"]["message"] and "--encoding" in rows[3]["error"]["message"]
+    assert {rows[n]["status"] for n in (2, 4, 6)} == {"created"}
+    grace = served.fake.candidates[rows[4]["id"]]
+    assert (grace["firstName"], grace["lastName"]) == ("Grace", 'Hop"per')
+    assert grace["metadata"] == {"note": "two\r\nlines"}
+    assert served.fake.candidates[rows[2]["id"]]["metadata"] == {"note": "likes, commas"}
+    err = capsys.readouterr().err
+    assert err.count("line 3: failed") == 1
+    assert "Traceback" not in err
+
+
+def test_encoding_reads_a_file_that_is_not_utf8(tmp_path: Path, served: Served) -> None:
+    """--encoding cp1252 imports a Windows spreadsheet's accents correctly."""
+    source = tmp_path / "people.csv"
+    source.write_bytes("firstName;lastName;email\r\nCafé;Crème;c@example.com\r\n".encode("cp1252"))
+    report = tmp_path / "report.jsonl"
+    assert _import(str(source), "--encoding", "cp1252", "--report", str(report)) == 0
+    (row,) = by_line(report).values()
+    assert served.fake.candidates[row["id"]]["firstName"] == "Café"
+
+
+def test_json_lines_with_a_broken_line_fail_only_that_line(
+    tmp_path: Path, served: Served, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A truncated JSON line, a non-object and a bad byte each fail with their line; blanks skip."""
+    source = tmp_path / "people.jsonl"
+    good = [
+        json.dumps({"firstName": "P", "lastName": str(i), "email": f"p{i}@x.io"}) for i in range(3)
+    ]
+    source.write_bytes(
+        "\n".join([good[0], '{"firstName": "Cut', "", "[1, 2]", good[1]]).encode()
+        + b'\n{"firstName": "Caf\xe9", "lastName": "X", "email": "c@x.io"}\n'
+        + good[2].encode()
+        + b"\n"
+    )
+    report = tmp_path / "report.jsonl"
+    assert _import(str(source), "--report", str(report)) == 1
+    rows = by_line(report)
+    assert {n: r["status"] for n, r in rows.items()} == {
+        1: "created",
+        2: "failed",
+        4: "failed",
+        5: "created",
+        6: "failed",
+        7: "created",
+    }
+    assert "not valid JSON" in rows[2]["error"]["message"]
+    assert "expected a JSON object, got an array" in rows[4]["error"]["message"]
+    assert "not valid utf-8" in rows[6]["error"]["message"]
+    assert len(served.fake.candidates) == 3
+
+
+def test_a_row_with_more_cells_than_the_header_fails_alone(tmp_path: Path, served: Served) -> None:
+    """Extra non-empty cells fail that row; trailing empty cells (Excel) are fine."""
+    source = tmp_path / "people.csv"
+    source.write_text(
+        "first_name,last_name,email\nA,B,a@x.io,,\nC,D,c@x.io,surprise\n", encoding="utf-8"
+    )
+    report = tmp_path / "report.jsonl"
+    assert _import(str(source), "--report", str(report)) == 1
+    rows = by_line(report)
+    assert rows[2]["status"] == "created"
+    assert rows[3]["status"] == "failed"
+    assert "more cells than the header" in rows[3]["error"]["message"]
