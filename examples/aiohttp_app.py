@@ -6,7 +6,7 @@ it is (404, 409, 422, 503 with ``Retry-After``, 502 only when the API failed; se
 ``examples/http_errors.py``). Run it against the real API::
 
     pip install "instaview-async" aiohttp
-    INSTAVIEW_API_KEY=sk_live_... python examples/aiohttp_app.py
+    INSTAVIEW_API_KEY=sk_live_... python -m examples.aiohttp_app  # from the checkout's root
 
 Tests build the app with ``create_app(client_factory=lambda: fake.client(api_key=key))``.
 aiohttp runs on asyncio only.

@@ -1,9 +1,10 @@
 """An anyio worker: a task group drains a queue of candidates, and stops gracefully.
 
-``Worker.run`` takes rows from a memory object stream with ``concurrency`` tasks until the
-stream ends or ``Worker.stop()`` is called. Stopping is graceful: no new row is taken, rows
-already being sent get ``grace`` seconds to finish, then they are cancelled. Every row taken
-is accounted for in the ``Summary``: created, failed (with the error), or unfinished.
+``Worker.run`` takes numbered rows, ``(number, row)``, from a memory object stream with
+``concurrency`` tasks until the stream ends or ``Worker.stop()`` is called. Stopping is
+graceful: no new row is taken, rows already being sent get ``grace`` seconds to finish, then
+they are cancelled. Every row taken is accounted for in the ``Summary`` by its number: created,
+failed (with the error), or unfinished. Read from a file, a row's number is its line number.
 It runs on asyncio and on trio. Run it against the real API::
 
     INSTAVIEW_API_KEY=sk_live_... python examples/anyio_worker.py JOB_ID candidates.jsonl
@@ -39,13 +40,17 @@ class MalformedLine(ValueError):
     """An input line that is not a row: ``line`` is its number in the file (from 1)."""
 
     def __init__(self, line: int, cause: str) -> None:
-        super().__init__(f"line {line}: {cause}")
+        super().__init__(cause)
         self.line = line
+
+
+Numbered = tuple[int, Row | MalformedLine]
+"""A row and its number (a line number when read from a file), as the queue carries them."""
 
 
 @attrs.define
 class Summary:
-    """What happened to every row the worker took off the queue, by its position."""
+    """What happened to every row the worker took off the queue, by the row's number."""
 
     created: dict[int, str] = attrs.Factory(dict)
     """Row number -> id of the candidate created."""
@@ -70,10 +75,9 @@ class Worker:
         self._scope: anyio.CancelScope | None = None
         self._idle: set[anyio.CancelScope] = set()
         self._stopping = False
-        self._taken = 0
         self.summary = Summary()
 
-    async def run(self, rows: ObjectReceiveStream[Row | MalformedLine]) -> Summary:
+    async def run(self, rows: ObjectReceiveStream[Numbered]) -> Summary:
         """Process rows until the stream ends or ``stop()`` is called; return the summary."""
         with anyio.CancelScope() as self._scope:
             async with anyio.create_task_group() as tg:
@@ -90,21 +94,18 @@ class Worker:
         if self._scope is not None:
             self._scope.deadline = min(self._scope.deadline, anyio.current_time() + self._grace)
 
-    async def _consume(self, rows: ObjectReceiveStream[Row | MalformedLine]) -> None:
+    async def _consume(self, rows: ObjectReceiveStream[Numbered]) -> None:
         while not self._stopping:
-            row = await self._next(rows)
-            if row is None:
+            item = await self._next(rows)
+            if item is None:
                 return
-            number = self._taken
-            self._taken += 1
+            number, row = item
             if isinstance(row, MalformedLine):
                 self.summary.failed[number] = row
             else:
                 await self._create(number, row)
 
-    async def _next(
-        self, rows: ObjectReceiveStream[Row | MalformedLine]
-    ) -> Row | MalformedLine | None:
+    async def _next(self, rows: ObjectReceiveStream[Numbered]) -> Numbered | None:
         """The next row, or None once the stream ended or the worker is stopping."""
         with anyio.CancelScope() as idle:
             self._idle.add(idle)
@@ -133,16 +134,16 @@ class Worker:
         self.summary.unfinished.discard(number)
 
 
-async def feed(lines: AsyncFile[bytes], rows: ObjectSendStream[Row | MalformedLine]) -> None:
-    """Put each non-blank line on the queue as a row (or why it is not one), then close the
-    queue; stop early if the worker did."""
+async def feed(lines: AsyncFile[bytes], rows: ObjectSendStream[Numbered]) -> None:
+    """Put each non-blank line on the queue as a row numbered by its line (or why it is not a
+    row), then close the queue; stop early if the worker did."""
     async with rows:
         number = 0
         async for line in lines:
             number += 1
             if line.strip():
                 try:
-                    await rows.send(parse_line(line, number))
+                    await rows.send((number, parse_line(line, number)))
                 except anyio.BrokenResourceError:
                     return  # the worker stopped and closed its end
 
@@ -163,14 +164,14 @@ def parse_line(line: bytes, number: int) -> Row | MalformedLine:
     return row
 
 
-def report(summary: Summary) -> str:
-    """The summary as text: the counts, then each failed row with its reason."""
+def report(summary: Summary, label: str = "line") -> str:
+    """The summary as text: the counts, then each failed or unfinished row by number."""
     lines = [
         f"created {len(summary.created)}, failed {len(summary.failed)}, "
         f"unfinished {len(summary.unfinished)}{' (stopped)' if summary.stopped else ''}"
     ]
-    lines += [f"row {n}: {error}" for n, error in sorted(summary.failed.items())]
-    lines += [f"row {n}: unfinished, may or may not exist" for n in sorted(summary.unfinished)]
+    lines += [f"{label} {n}: {error}" for n, error in sorted(summary.failed.items())]
+    lines += [f"{label} {n}: unfinished, may or may not exist" for n in sorted(summary.unfinished)]
     return "\n".join(lines)
 
 
@@ -178,7 +179,7 @@ async def main(job_id: str, path: str, client_factory: ClientFactory = AsyncClie
     """Feed the file to a worker, stopping gracefully on SIGINT or SIGTERM."""
     # The file opens first, so a missing one fails plainly, before any row or task.
     async with await anyio.open_file(path, "rb") as lines, client_factory() as client:
-        send, receive = anyio.create_memory_object_stream[Row | MalformedLine](100)
+        send, receive = anyio.create_memory_object_stream[Numbered](100)
         async with anyio.create_task_group() as tg, receive:
             worker = Worker(client, job_id=job_id)
             tg.start_soon(feed, lines, send)

@@ -201,6 +201,7 @@ class FakeApp:
         except Problem as problem:
             self.store.rollback()  # e.g. an inline candidate of a refused interview
             return _problem_reply(problem, now)
+        self.store.settle()
         return _success_reply(reply, now)
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 import attrs
@@ -58,8 +58,11 @@ class Context:
             raise access_denied()
         return row
 
-    def page(self, rows: list[Row], render: Callable[[Row], Any] | None = None) -> Reply:
-        """One page of ``rows`` in the list shape ``{data, total, page, limit, totalPages}``."""
+    def page(self, rows: Sequence[Row], render: Callable[[Row], Any] | None = None) -> Reply:
+        """One page of ``rows`` in the list shape ``{data, total, page, limit, totalPages}``.
+
+        Costs O(page): ``rows`` is a list (usually a table's index), sliced, and counted by len.
+        """
         page, limit = self._paging()
         chunk = rows[(page - 1) * limit : page * limit]
         items = [render(r) if render else r.data for r in chunk]

@@ -17,7 +17,7 @@ from ._records import RecordedRequest
 from ._routing import Router
 from ._state import ResourceView, Row, Store, Table
 from ._transport import FakeTransport
-from .resources import ROUTES
+from .resources import INDEXES, ROUTES
 from .resources.companies import new_company
 from .resources.interviews import complete_interview, start_call
 from .resources.webhooks import open_circuit
@@ -68,7 +68,7 @@ class FakeInstaView:
                 f"rate_limit_body must be 'envelope' or 'throttler', got {rate_limit_body!r}"
             )
         self._clock = clock or time.time
-        self._store = Store(seed)
+        self._store = Store(seed, INDEXES)
         self._keys = KeyRing()
         self._requests: list[RecordedRequest] = []
         self.faults = faults or Faults()

@@ -9,7 +9,7 @@ from typing import Any
 import anyio
 import pytest
 
-from examples.anyio_worker import MalformedLine, Row, Summary, Worker, main, report
+from examples.anyio_worker import MalformedLine, Numbered, Summary, Worker, main, report
 from instaview_async import AsyncClient, CallNext, ValidationError
 from tests.examples.conftest import FakeSetup
 from tests.http_family import httpx
@@ -38,10 +38,10 @@ async def test_drains_the_queue_and_accounts_for_every_row(fake_api: FakeSetup) 
     """Every row ends up created or failed; a closed queue ends the run without stopping."""
     rows = [_row(n) for n in range(9)]
     rows.insert(4, {"first_name": "No last name, no contact"})
-    send, receive = anyio.create_memory_object_stream[Row](len(rows))
+    send, receive = anyio.create_memory_object_stream[Numbered](len(rows))
     async with send:
-        for row in rows:
-            await send.send(row)
+        for number, row in enumerate(rows):
+            await send.send((number, row))
     async with fake_api.client() as client, receive:
         summary = await Worker(client, job_id=fake_api.job_id, concurrency=3).run(receive)
     assert sorted(summary.created) == [n for n in range(10) if n != 4]
@@ -53,7 +53,7 @@ async def test_drains_the_queue_and_accounts_for_every_row(fake_api: FakeSetup) 
 
 async def test_stop_takes_no_new_rows_and_returns(fake_api: FakeSetup) -> None:
     """After stop(), idle tasks stop waiting and rows sent later stay on the queue."""
-    send, receive = anyio.create_memory_object_stream[Row](10)
+    send, receive = anyio.create_memory_object_stream[Numbered](10)
     async with fake_api.client() as client, send, receive:
         worker = Worker(client, job_id=fake_api.job_id, concurrency=2)
         result: list[Summary] = []
@@ -64,10 +64,10 @@ async def test_stop_takes_no_new_rows_and_returns(fake_api: FakeSetup) -> None:
 
             tg.start_soon(run)
             for n in range(3):
-                await send.send(_row(n))
+                await send.send((n, _row(n)))
             await anyio.wait_all_tasks_blocked()
             worker.stop()
-        await send.send(_row(99))
+        await send.send((99, _row(99)))
         assert receive.statistics().current_buffer_used == 1
     assert sorted(result[0].created) == [0, 1, 2]
     assert result[0].stopped
@@ -75,14 +75,14 @@ async def test_stop_takes_no_new_rows_and_returns(fake_api: FakeSetup) -> None:
 
 async def test_rows_in_flight_past_the_grace_period_are_unfinished(fake_api: FakeSetup) -> None:
     """stop() with grace=0 cancels rows still being sent and reports them as unfinished."""
-    send, receive = anyio.create_memory_object_stream[Row](10)
+    send, receive = anyio.create_memory_object_stream[Numbered](10)
     client = fake_api.fake.client(api_key=fake_api.key, middleware=[HangOnPost()])
     async with client, send, receive:
         worker = Worker(client, job_id=fake_api.job_id, concurrency=2, grace=0.0)
         async with anyio.create_task_group() as tg:
             tg.start_soon(worker.run, receive)
             for n in range(3):
-                await send.send(_row(n))
+                await send.send((n, _row(n)))
             await anyio.wait_all_tasks_blocked()
             worker.stop()
         assert receive.statistics().current_buffer_used == 1  # row 2 was never taken
@@ -95,7 +95,7 @@ async def test_main_feeds_a_jsonl_file(fake_api: FakeSetup, tmp_path: Path) -> N
     path = tmp_path / "candidates.jsonl"
     path.write_text("".join(json.dumps(_row(n)) + "\n" for n in range(5)))
     summary = await main(fake_api.job_id, str(path), client_factory=fake_api.client)
-    assert len(summary.created) == 5
+    assert sorted(summary.created) == [1, 2, 3, 4, 5]  # by line number
     assert (summary.failed, summary.unfinished, summary.stopped) == ({}, set(), False)
 
 
@@ -110,18 +110,19 @@ async def test_a_malformed_line_is_one_failed_row_and_the_rest_goes_on(
     path = tmp_path / "candidates.jsonl"
     path.write_bytes(b"\n".join(lines) + b"\n")
     summary = await main(fake_api.job_id, str(path), client_factory=fake_api.client)
-    assert sorted(summary.created) == [0, 2, 4, 7]
+    assert sorted(summary.created) == [1, 4, 6, 9]  # line numbers
     assert {n: str(error) for n, error in summary.failed.items()} == {
-        1: "line 2: not valid JSON: Expecting property name enclosed in double quotes at column 22",
-        3: "line 5: expected a JSON object, got list",
-        5: "line 7: email must be a string, got 7",
-        6: "line 8: not UTF-8 text",
+        2: "not valid JSON: Expecting property name enclosed in double quotes at column 22",
+        5: "expected a JSON object, got list",
+        7: "email must be a string, got 7",
+        8: "not UTF-8 text",
     }
     assert all(isinstance(error, MalformedLine) for error in summary.failed.values())
+    assert [error.line for error in summary.failed.values()] == [2, 5, 7, 8]
     assert len(fake_api.fake.candidates) == 4
     assert report(summary).splitlines() == [
         "created 4, failed 4, unfinished 0",
-        *(f"row {n}: {error}" for n, error in sorted(summary.failed.items())),
+        *(f"line {n}: {error}" for n, error in sorted(summary.failed.items())),
     ]
 
 

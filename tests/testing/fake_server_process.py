@@ -12,7 +12,7 @@ import subprocess
 import sys
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from typing import IO
 
@@ -34,28 +34,44 @@ class Served:
 @contextmanager
 def fake_server(*options: str) -> Iterator[Served]:
     """Run ``instaview fake-server --port 0 OPTIONS`` until the block ends."""
+    with fake_servers(options) as (served,):
+        yield served
+
+
+@contextmanager
+def fake_servers(*option_lists: Sequence[str]) -> Iterator[list[Served]]:
+    """Run one fake-server per option list, all starting at once, until the block ends."""
     env = {**os.environ, "PYTHONUNBUFFERED": "1"}
     env.pop("INSTAVIEW_FAKE_SERVER_ONCE", None)
     command = [sys.executable, "-m", "instaview_async.cli", "fake-server", "--port", "0"]
-    process = subprocess.Popen(
-        [*command, *options],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-        env=env,
-    )
+    processes: list[subprocess.Popen[str]] = []
     try:
-        yield _read_banner(process)
+        for options in option_lists:
+            processes.append(
+                subprocess.Popen(
+                    [*command, *options],
+                    stdout=subprocess.PIPE,
+                    stderr=subprocess.PIPE,
+                    text=True,
+                    env=env,
+                )
+            )
+        yield [_read_banner(p) for p in processes]
     finally:
-        process.terminate()
-        try:
-            process.wait(timeout=5)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait(timeout=5)
-        assert process.stdout is not None and process.stderr is not None
-        process.stdout.close()
-        process.stderr.close()
+        for process in processes:
+            _stop(process)
+
+
+def _stop(process: subprocess.Popen[str]) -> None:
+    process.terminate()
+    try:
+        process.wait(timeout=5)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait(timeout=5)
+    assert process.stdout is not None and process.stderr is not None
+    process.stdout.close()
+    process.stderr.close()
 
 
 def _read_banner(process: subprocess.Popen[str]) -> Served:

@@ -1,8 +1,9 @@
-"""One module of handlers per API resource; ``ROUTES`` collects them all."""
+"""One module of handlers per API resource; ``ROUTES`` and ``INDEXES`` collect them all."""
 
 from __future__ import annotations
 
 from .._routing import Route
+from .._state import KeyFunc
 from . import (
     agents,
     billing,
@@ -15,7 +16,7 @@ from . import (
     webhooks,
 )
 
-__all__ = ["ROUTES"]
+__all__ = ["INDEXES", "ROUTES"]
 
 ROUTES: tuple[Route, ...] = (
     *jobs.ROUTES,
@@ -28,3 +29,11 @@ ROUTES: tuple[Route, ...] = (
     *webhooks.ROUTES,
     *sourcing.ROUTES,
 )
+
+INDEXES: dict[str, KeyFunc] = {
+    "jobs": jobs.index_keys,
+    "candidates": candidates.index_keys,
+    "interviews": interviews.index_keys,
+    "webhooks": webhooks.index_keys,
+}
+"""The index of each table that needs more than its company (``_state.by_company``)."""

@@ -33,10 +33,8 @@ def _bound(ctx: Context, name: str, default: float, end: bool) -> float:
 def _usage(ctx: Context, company_id: str, start: float, end: float) -> dict[str, Any]:
     billable = [
         r
-        for r in ctx.store.interviews.rows.values()
-        if r.company_id == company_id
-        and r.internal.get("billable")
-        and start <= r.internal["created"] <= end
+        for r in ctx.store.interviews.filed(("billable", company_id))
+        if start <= r.internal["created"] <= end
     ]
     done = [r for r in billable if r.data["status"] == "COMPLETED"]
     minutes = float(sum(r.data.get("durationMinutes") or 0 for r in done))

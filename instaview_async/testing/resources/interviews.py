@@ -4,7 +4,7 @@ call attempts (PHONE interviews only)."""
 from __future__ import annotations
 
 import base64
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Hashable, Iterable, Mapping
 from datetime import datetime, timezone
 from typing import Any
 
@@ -28,7 +28,7 @@ from .agents import new_agent
 from .candidates import new_candidate
 from .jobs import new_job
 
-__all__ = ["ROUTES", "complete_interview", "start_call"]
+__all__ = ["ROUTES", "complete_interview", "index_keys", "start_call"]
 
 STATUSES = ("UNDEFINED", "SCHEDULED", "CANCELLED", "FAILED", "COMPLETED", "IN_PROGRESS")
 _MAX_AHEAD = 30 * 86400
@@ -102,13 +102,7 @@ def _check_billing(ctx: Context) -> None:
     if limit is None:
         return
     month_start, next_month = _month(ctx.now)
-    used = sum(
-        1
-        for row in ctx.store.interviews.rows.values()
-        if row.company_id == ctx.company_id
-        and row.internal.get("billable")
-        and month_start <= row.internal["created"] < next_month
-    )
+    used = len(ctx.store.interviews.filed(("billable-month", ctx.company_id, month_start)))
     if used >= limit:
         raise Problem(
             402,
@@ -123,6 +117,25 @@ def _month(now: float) -> tuple[float, float]:
     start = today.replace(day=1, hour=0, minute=0, second=0, microsecond=0)
     following = start.replace(year=start.year + start.month // 12, month=start.month % 12 + 1)
     return start.timestamp(), following.timestamp()
+
+
+def index_keys(row: Row) -> Iterable[Hashable]:
+    """Filed for the list filters (live only) and, deleted or not, for billing."""
+    company, data = row.company_id, row.data
+    keys: list[Hashable] = []
+    if row.internal.get("billable"):  # a deleted interview still counts as used
+        month_start = _month(row.internal["created"])[0]
+        keys += [("billable", company), ("billable-month", company, month_start)]
+    if row.live:
+        candidate, agent, status = data["candidateId"], data["agentId"], data["status"]
+        keys += [
+            ("company", company),
+            ("candidate", company, candidate),
+            ("candidate-agent", company, candidate, agent),
+            ("candidate-status", company, candidate, status),
+            ("candidate-agent-status", company, candidate, agent, status),
+        ]
+    return keys
 
 
 def _inline(ctx: Context, prefix: str, create: Callable[[Any], Row]) -> Row:
@@ -282,14 +295,12 @@ def list_interviews(ctx: Context) -> Reply:
     agent_id, status = ctx.query.get("agentId"), ctx.query.get("status")
     if status is not None and status not in STATUSES:
         raise invalid({"status": "status must be one of " + ", ".join(STATUSES)})
-    rows = [
-        r
-        for r in ctx.store.interviews.live(ctx.company_id)
-        if r.data["candidateId"] == candidate_id
-        and (agent_id is None or r.data["agentId"] == agent_id)
-        and (status is None or r.data["status"] == status)
-    ]
-    return ctx.page(rows)
+    key: tuple[str, ...] = ("candidate", str(ctx.company_id), candidate_id)
+    if agent_id is not None:
+        key = ("candidate-agent", *key[1:], agent_id)
+    if status is not None:
+        key = (f"{key[0]}-status", *key[1:], status)
+    return ctx.page(ctx.store.interviews.filed(key))
 
 
 def get_interview(ctx: Context) -> Reply:

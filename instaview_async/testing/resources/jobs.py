@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Hashable, Iterable
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -24,7 +25,7 @@ from .._validation import (
 )
 from ._common import patch, soft_delete, timestamps
 
-__all__ = ["ROUTES", "job_fields", "new_job"]
+__all__ = ["ROUTES", "index_keys", "job_fields", "new_job"]
 
 STATUSES = ("UNDEFINED", "OPEN", "CLOSED")
 EDUCATION = (
@@ -105,17 +106,21 @@ def new_job(ctx: Context, body: dict[str, Any]) -> Row:
     return ctx.store.jobs.add(Row(job_id, ctx.company_id, data))
 
 
+def index_keys(row: Row) -> Iterable[Hashable]:
+    """A live job is filed by company, and by company and status."""
+    if not row.live:
+        return ()
+    return (("company", row.company_id), ("status", row.company_id, row.data["status"]))
+
+
 def list_jobs(ctx: Context) -> Reply:
     """``GET /jobs``: active jobs of the company, filtered by ``status``."""
     status = ctx.query.get("status")
     if status is not None and status not in STATUSES:
         raise invalid({"status": enum(STATUSES)(status) or ""})
-    rows = [
-        r
-        for r in ctx.store.jobs.live(ctx.company_id)
-        if status is None or r.data["status"] == status
-    ]
-    return ctx.page(rows)
+    if status is None:
+        return ctx.page(ctx.store.jobs.live(ctx.company_id))
+    return ctx.page(ctx.store.jobs.filed(("status", ctx.company_id, status)))
 
 
 def get_job(ctx: Context) -> Reply:
@@ -142,7 +147,7 @@ def create_job_from_url(ctx: Context) -> Reply:
     fields = {"title": _title_from(url), "description": f"Imported from {url}.", "jobUrl": url}
     if body.get("createJob", True) is False:
         preview = new_job(ctx, fields)
-        del ctx.store.jobs.rows[preview.id]
+        ctx.store.jobs.remove(preview.id)
         data = {**preview.data, "id": "", "createdAt": "", "updatedAt": ""}
         return Reply({"data": data, "sourceUrl": url}, 200)
     return Reply({"data": new_job(ctx, fields).data, "sourceUrl": url}, 201)

@@ -6,7 +6,7 @@ No HTTP delivery leaves the process: ``test`` answers as if the receiver replied
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Hashable, Iterable, Mapping
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -17,7 +17,7 @@ from .._state import Row
 from .._validation import Field, boolean, check_body, invalid, items, obj, string, uuid
 from ._common import patch, timestamps
 
-__all__ = ["EVENTS", "ROUTES", "open_circuit"]
+__all__ = ["EVENTS", "ROUTES", "index_keys", "open_circuit"]
 
 EVENTS = (
     "analysis.completed",
@@ -128,15 +128,17 @@ def create_webhook(ctx: Context) -> Reply:
     return Reply({**row.data, "signingSecret": row.internal["signingSecret"]}, 201)
 
 
+def index_keys(row: Row) -> Iterable[Hashable]:
+    """A webhook is filed by the key that made it, and by that key and its company."""
+    return (("owner", row.owner_key), ("owner-company", row.owner_key, row.company_id))
+
+
 def list_webhooks(ctx: Context) -> Reply:
     """``GET /webhooks``: the key's webhooks; ``?companyId=`` keeps that company's only."""
     company_id = ctx.query.get("companyId")
-    rows = [
-        r
-        for r in ctx.store.webhooks.rows.values()
-        if r.owner_key == ctx.key.id and (company_id is None or r.company_id == company_id)
-    ]
-    return ctx.page(rows)
+    if company_id is None:
+        return ctx.page(ctx.store.webhooks.filed(("owner", ctx.key.id)))
+    return ctx.page(ctx.store.webhooks.filed(("owner-company", ctx.key.id, company_id)))
 
 
 def get_webhook(ctx: Context) -> Reply:
@@ -156,7 +158,7 @@ def update_webhook(ctx: Context) -> Reply:
 
 def delete_webhook(ctx: Context) -> Reply:
     """``DELETE /webhooks/{id}``: permanent; 204."""
-    del ctx.store.webhooks.rows[_load(ctx).id]
+    ctx.store.webhooks.remove(_load(ctx).id)
     return Reply(status=204)
 
 
