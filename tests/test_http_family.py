@@ -12,12 +12,13 @@ from collections.abc import Callable
 from typing import Any
 
 import httpx
-import httpx2
 import pytest
 
 import instaview_async as iv
 from instaview_async.middleware import CallNext, RequestT, ResponseT
 from instaview_async.testing import FakeInstaView
+
+httpx2 = pytest.importorskip("httpx2", reason="httpx2 needs Python 3.11+")
 
 pytestmark = pytest.mark.anyio
 

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import functools
 
-import httpx2
 import pytest
 
-from examples.httpx2_usage import CountCalls, main
 from instaview_async.models import Job
 from instaview_async.testing import FakeInstaView
+
+httpx2 = pytest.importorskip("httpx2", reason="httpx2 needs Python 3.11+")
+
+from examples.httpx2_usage import CountCalls, main  # noqa: E402  (it imports httpx2)
 
 pytestmark = pytest.mark.anyio
 
