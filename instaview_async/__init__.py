@@ -25,6 +25,7 @@ from ._exceptions import (
     BillingLimitError,
     CircuitOpenError,
     ConflictError,
+    ImportStoppedError,
     InstaViewError,
     InvalidStateTransitionError,
     NotFoundError,
@@ -64,7 +65,21 @@ def __getattr__(name: str) -> Any:
     if module is None:
         raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
     value = getattr(importlib.import_module(module, __name__), name)
-    globals()[name] = value
+    globals()[name] = _public(value)
+    return value
+
+
+def _public(value: Any) -> Any:
+    """Make an exported exception class (and AsyncClient) report this package as its module.
+
+    Tracebacks then show ``instaview_async.NotFoundError``, the name users import and catch,
+    and ``help(AsyncClient)`` the module users import it from, not the private modules they are
+    defined in (pickling finds them here too), as httpx does. Not for the attrs models: attrs
+    and cattrs resolve their annotations in the module named there. The lazily exported
+    exceptions also say so in their class body, as they can be raised before they are imported.
+    """
+    if isinstance(value, type) and (issubclass(value, BaseException) or value is AsyncClient):
+        value.__module__ = __name__
     return value
 
 
@@ -90,6 +105,7 @@ __all__ = [
     "ConflictError",
     "Envelope",
     "ErrorBody",
+    "ImportStoppedError",
     "InstaViewError",
     "InsufficientPermissionsDetails",
     "InvalidStateTransitionDetails",
@@ -115,3 +131,8 @@ __all__ = [
     "__version__",
     "default_middleware",
 ]
+
+for _name in __all__:
+    if _name not in _LAZY:
+        _public(globals()[_name])
+del _name

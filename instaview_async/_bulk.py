@@ -21,6 +21,7 @@ from collections.abc import (
     Mapping,
 )
 from contextlib import aclosing
+from functools import partial
 from types import TracebackType
 from typing import Any, Generic, Literal, TypeVar
 
@@ -29,12 +30,13 @@ import attrs
 from anyio.streams.memory import MemoryObjectSendStream
 
 from ._converter import converter
-from ._exceptions import ConflictError, InstaViewError, ValidationError
+from ._exceptions import ConflictError, ImportStoppedError, InstaViewError, ValidationError
+from ._outage import OutageGate, Stopped
 
 __all__ = ["BulkImport", "BulkResult", "BulkStatus", "KeyFunction", "row_fields", "row_key"]
 
 T = TypeVar("T")
-BulkStatus = Literal["created", "existing", "failed"]
+BulkStatus = Literal["created", "existing", "failed", "skipped"]
 Row = Mapping[str, Any] | Any
 Create = Callable[[dict[str, Any], str], Awaitable[T]]
 FindExisting = Callable[[ConflictError], Awaitable[T | None]]
@@ -44,7 +46,11 @@ KeyFunction = Callable[[int, Mapping[str, Any]], str]
 
 @attrs.frozen(kw_only=True)
 class BulkResult(Generic[T]):
-    """The outcome of one input row: created, already existing, or failed with its error."""
+    """The outcome of one input row: created, already existing, failed, or skipped.
+
+    ``skipped`` rows were not done because the import stopped early; their ``error`` is the
+    `ImportStoppedError` saying why, and rerunning them is safe.
+    """
 
     index: int
     status: BulkStatus
@@ -55,7 +61,7 @@ class BulkResult(Generic[T]):
     @property
     def ok(self) -> bool:
         """True when the row is on the server (created now or before)."""
-        return self.status != "failed"
+        return self.status in ("created", "existing")
 
 
 _CAMEL = re.compile(r"(?<!^)(?=[A-Z])")
@@ -84,7 +90,8 @@ class BulkImport(Generic[T]):
     """An async iterator of `BulkResult`, one per input row; stop early with ``aclose``.
 
     ``async for`` runs the import to the end. To stop early, use it as an async context manager
-    (or ``contextlib.aclosing``) so that rows in flight are cancelled cleanly.
+    (or ``contextlib.aclosing``) so that rows in flight are cancelled cleanly. ``gate`` rides
+    out outages and decides when the import stops by itself (see `OutageGate`).
     """
 
     def __init__(
@@ -95,6 +102,7 @@ class BulkImport(Generic[T]):
         find_existing: FindExisting[T] | None,
         concurrency: int,
         namespace: str,
+        gate: OutageGate,
         key: KeyFunction | None = None,
     ) -> None:
         if concurrency < 1:
@@ -105,8 +113,14 @@ class BulkImport(Generic[T]):
         self._concurrency = concurrency
         self._namespace = namespace
         self._key = key
+        self._gate = gate
         self._scope: anyio.CancelScope | None = None
         self._results = self._run()
+
+    @property
+    def stopped(self) -> ImportStoppedError | None:
+        """Why the import stopped early (the error of its skipped rows), or None."""
+        return self._gate.stopped
 
     def __aiter__(self) -> BulkImport[T]:
         return self
@@ -150,8 +164,12 @@ class BulkImport(Generic[T]):
         async with send, aclosing(rows), anyio.create_task_group() as workers:
             index = 0
             async for row in rows:
-                await slots.acquire()
-                workers.start_soon(self._work, index, row, send.clone(), slots)
+                if self._gate.stopped is not None:
+                    # The rest of the input is accounted for without being attempted.
+                    await send.send(self._skipped(index, None))
+                else:
+                    await slots.acquire()
+                    workers.start_soon(self._work, index, row, send.clone(), slots)
                 index += 1
 
     async def _work(
@@ -176,8 +194,10 @@ class BulkImport(Generic[T]):
                 if self._key is None
                 else self._key(index, fields)
             )
-            value = await self._create(fields, key)
+            value = await self._gate.call(partial(self._create, fields, key))
             return BulkResult(index=index, status="created", value=value, idempotency_key=key)
+        except Stopped:
+            return self._skipped(index, key)
         except ConflictError as conflict:
             if self._find_existing is None:
                 return BulkResult(index=index, status="failed", error=conflict, idempotency_key=key)
@@ -185,6 +205,10 @@ class BulkImport(Generic[T]):
         except (InstaViewError, TypeError, ValueError) as error:
             # TypeError: a row with a field the create call does not take, or a missing one.
             return BulkResult(index=index, status="failed", error=error, idempotency_key=key)
+
+    def _skipped(self, index: int, key: str | None) -> BulkResult[T]:
+        error = self._gate.stopped
+        return BulkResult(index=index, status="skipped", error=error, idempotency_key=key)
 
     async def _existing(
         self, index: int, key: str | None, conflict: ConflictError

@@ -73,7 +73,8 @@ class _Shared:
     rate_limit: RateLimit | None
     stats: ClientStats
     closed: bool = False
-    default_headers: tuple[tuple[bytes, bytes], ...] = attrs.field(init=False)
+    # Headers of a client the user brought may hold credentials: never in a repr.
+    default_headers: tuple[tuple[bytes, bytes], ...] = attrs.field(init=False, repr=False)
 
     def __attrs_post_init__(self) -> None:
         self.default_headers = tuple(self.http_client.headers.raw)
@@ -82,11 +83,34 @@ class _Shared:
 class AsyncClient:
     """An asyncio-native (and trio-friendly) client for the InstaView API.
 
-    Use it as an async context manager, or call `aclose` when done. The API key comes from
-    ``api_key`` or ``$INSTAVIEW_API_KEY`` and is never shown in a repr, log line or error.
-    ``http_client`` brings your own httpx client (left open for you to close); ``transport``
-    instead plugs an httpx transport into a client the SDK creates and closes. Either may be
-    httpx2's instead; ``http_backend="httpx2"`` picks httpx2 for the client the SDK creates.
+    Use it as an async context manager, or call `aclose` when done. Every argument is
+    keyword-only and checked here, so a mistake fails at construction, not at the first call
+    (TypeError for a wrong type, ValueError for a wrong value).
+
+    Args:
+        api_key: The API key (``str``); default ``$INSTAVIEW_API_KEY``. Missing or blank is an
+            InstaViewError. Never shown in a repr, log line or error.
+        base_url: The API's ``http://`` or ``https://`` URL with a host; default
+            ``$INSTAVIEW_BASE_URL``, else ``https://api.instaview.sk``.
+        company_id: For ATS partner keys: the company to act for, sent as ``?companyId=``.
+        timeout: Seconds (a positive number) for each connect, read, write and pool wait, or
+            an ``httpx.Timeout`` (or ``httpx2.Timeout``). ``RetryPolicy.timeout`` bounds a
+            whole call.
+        retry: When and how often to retry (`RetryPolicy`); ``None`` sends each request once.
+        circuit_breaker: When to stop calling a failing API (`CircuitBreakerPolicy`);
+            ``None`` disables the breaker.
+        rate_limit: How to wait for the key's rate-limit budget (`RateLimitPolicy`); ``None``
+            disables the shared gate and pacing.
+        middleware: Your own middlewares, outermost first; they run outside the SDK's layers
+            and never see the API key.
+        http_client: Your own ``httpx.AsyncClient`` or ``httpx2.AsyncClient`` (its headers
+            and settings apply); the SDK leaves it open for you to close.
+        transport: An httpx (or httpx2) transport for a client the SDK creates and closes (for
+            example ``httpx.MockTransport`` in tests, or `AiohttpTransport`); not with
+            ``http_client``.
+        http_backend: ``"httpx"`` or ``"httpx2"`` for the client the SDK creates; default: the
+            family of ``http_client`` or ``transport``, else ``$INSTAVIEW_HTTP_BACKEND``, else
+            httpx. Mixing families is a TypeError.
     """
 
     def __init__(
@@ -179,6 +203,11 @@ class AsyncClient:
     def company_id(self) -> str | None:
         """The company an ATS key acts for (sent as ``?companyId=``), if any."""
         return self._company_id
+
+    @property
+    def circuit_breaker(self) -> CircuitBreaker | None:
+        """The breaker, shared with copies (None when disabled); its ``state`` says if open."""
+        return self._shared.circuit_breaker
 
     @property
     def stats(self) -> ClientStats:
@@ -279,7 +308,8 @@ class AsyncClient:
     ) -> T:
         """Send a request and decode its envelope's data into ``cast`` (``None``: no data).
 
-        A DELETE whose retry finds the resource gone is reported as done: see `_already_deleted`.
+        A DELETE whose first attempt got no answer and whose retry is answered 404
+        ``RESOURCE_NOT_FOUND`` is reported as done: the lost attempt deleted the resource.
         """
         request = self.build_request(
             method, path, params=params, json=json, idempotency_key=idempotency_key

@@ -16,6 +16,7 @@ Every exception derives from `InstaViewError`, so one ``except`` catches them al
     ├── APIConnectionError               no response: connect or read failure
     │   └── APITimeoutError              the request timed out
     ├── CircuitOpenError                 not sent: the circuit breaker is open
+    ├── ImportStoppedError               a bulk import stopped early (API unreachable, key rejected)
     └── ResponseDecodeError              a 2xx reply that is not a valid envelope or model
 
 Messages carry the server's code and message and never the API key.
@@ -38,6 +39,7 @@ __all__ = [
     "BillingLimitError",
     "CircuitOpenError",
     "ConflictError",
+    "ImportStoppedError",
     "InstaViewError",
     "InvalidStateTransitionError",
     "NotFoundError",
@@ -50,7 +52,11 @@ __all__ = [
 
 
 class InstaViewError(Exception):
-    """Base class of every exception raised by instaview-async."""
+    """Base class of every exception raised by instaview-async.
+
+    The public exception classes report ``__module__ == "instaview_async"`` (set in the
+    package's ``__init__``, as httpx does), so tracebacks show the name users import.
+    """
 
 
 class APIError(InstaViewError):
@@ -79,7 +85,14 @@ class APIError(InstaViewError):
     def __str__(self) -> str:
         head = " ".join(str(p) for p in (self.status_code, self.code) if p is not None)
         text = f"{head}: {self.message}" if head else self.message
+        reasons = self._reasons()
+        if reasons:
+            text = f"{text}: {reasons}"
         return f"{text} (request_id={self.request_id})" if self.request_id else text
+
+    def _reasons(self) -> str:
+        """What a subclass adds to the one-line message (the field reasons of a 400)."""
+        return ""
 
     def __repr__(self) -> str:
         return (
@@ -97,7 +110,26 @@ class PermissionDeniedError(APIError):
 
 
 class ValidationError(APIError):
-    """The request was rejected as invalid (400/422), by the server or before sending."""
+    """The request was rejected as invalid (400/422), by the server or before sending.
+
+    ``str()`` lists the field reasons, the first few and then how many more, so that a log line
+    or a traceback says what was wrong; `field_errors` has all of them.
+    """
+
+    SHOWN_REASONS = 3
+    """How many field reasons ``str()`` lists before "+N more"."""
+
+    def _reasons(self) -> str:
+        # Reasons the message already says are left out: the SDK's own refusals list every
+        # field in the message, and MISSING_REQUIRED_FIELD's one reason is its message.
+        listed = [
+            field_reason(field, reason)
+            for field, reason in self.field_errors.items()
+            if str(reason) not in self.message
+        ]
+        shown = listed[: self.SHOWN_REASONS]
+        more = len(listed) - len(shown)
+        return "; ".join(shown) + (f"; +{more} more" if more else "")
 
     @property
     def field_errors(self) -> Mapping[str, str]:
@@ -167,6 +199,20 @@ class CircuitOpenError(InstaViewError):
         self.retry_in = retry_in
 
 
+class ImportStoppedError(InstaViewError):
+    """A bulk import stopped early; `cause` (also ``__cause__``) is the failure that stopped it.
+
+    Not raised: every row the import did not finish ends as a ``skipped`` `BulkResult` whose
+    ``error`` is this one shared instance. Its message names the cause in one line: the API's
+    host and port with the connection error, or the rejected key.
+    """
+
+    def __init__(self, message: str, *, cause: Exception) -> None:
+        super().__init__(message)
+        self.cause = cause
+        self.__cause__ = cause
+
+
 class ResponseDecodeError(InstaViewError):
     """A successful (2xx) reply was not a valid envelope or did not match the model."""
 
@@ -174,6 +220,26 @@ class ResponseDecodeError(InstaViewError):
         super().__init__(message)
         self.response = response
         self.status_code = response.status_code if response is not None else None
+
+
+def field_reason(field: str, reason: object) -> str:
+    """``field: reason``, or the reason alone when it already starts with the field's name."""
+    if isinstance(reason, (list, tuple)):
+        reason = "; ".join(str(r) for r in reason)
+    text = str(reason)
+    return text if text.startswith(field) else f"{field}: {text}"
+
+
+def not_sent(fields: Mapping[str, str]) -> ValidationError:
+    """The ValidationError of a request the SDK refused before sending, naming every field."""
+    from ._details import ValidationErrorDetails  # loads the converter: only when refusing
+
+    listed = "; ".join(field_reason(field, reason) for field, reason in fields.items())
+    return ValidationError(
+        f"invalid request (not sent): {listed}",
+        code="VALIDATION_ERROR",
+        details=ValidationErrorDetails(fields=dict(fields)),
+    )
 
 
 def request_target(request: Request) -> str:

@@ -101,8 +101,7 @@ _DOTS = frozenset(("", ".", ".."))
 
 
 def _bad_id(name: str, value: str) -> Exception:
-    from ._details import ValidationErrorDetails
-    from ._exceptions import ValidationError
+    from ._exceptions import not_sent
 
     if not value.strip():
         reason = "must be a non-empty string"
@@ -114,8 +113,4 @@ def _bad_id(name: str, value: str) -> Exception:
             "characters"
         )
     shown = value if len(value) <= 40 else value[:40] + "..."
-    return ValidationError(
-        f"invalid request (not sent): {name} {reason}, got {shown!r}",
-        code="VALIDATION_ERROR",
-        details=ValidationErrorDetails(fields={name: reason}),
-    )
+    return not_sent({name: f"{reason} (got {shown!r})"})

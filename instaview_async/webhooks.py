@@ -64,6 +64,8 @@ class WebhookPayloadError(InstaViewError, ValueError):
     delivery is a request InstaView sent to you.
     """
 
+    __module__ = "instaview_async"  # exported there (lazily, so not set by the package)
+
 
 def parse_event(body: bytes | bytearray | str | Mapping[str, Any]) -> WebhookEvent:
     """Decode a delivery body (raw bytes, text or parsed JSON) into a `WebhookEvent`.

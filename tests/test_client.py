@@ -293,3 +293,17 @@ async def test_cancelling_during_backoff_leaves_the_client_usable() -> None:
         assert client._shared.rate_limit is not None
         assert client._shared.rate_limit._in_flight == 0
         assert client._shared.rate_limit.wait_time == 0
+
+
+def test_help_documents_every_constructor_parameter() -> None:
+    """help(AsyncClient) describes each constructor parameter and names no private helper."""
+    import inspect
+    import pydoc
+    import re
+
+    text = pydoc.render_doc(iv.AsyncClient, renderer=pydoc.plaintext)
+    parameters = list(inspect.signature(iv.AsyncClient.__init__).parameters)[1:]
+    assert len(parameters) >= 10
+    for name in parameters:
+        assert re.search(rf"^[ |]+{name}: \S", text, re.MULTILINE), f"{name} is not documented"
+    assert re.findall(r"(?<![\w])_[a-z]\w*", text) == []

@@ -257,3 +257,69 @@ def test_error_tree_matches_the_design() -> None:
     assert issubclass(iv.APITimeoutError, iv.APIConnectionError)
     for cls in (iv.APIError, iv.APIConnectionError, iv.CircuitOpenError, iv.ResponseDecodeError):
         assert issubclass(cls, iv.InstaViewError)
+
+
+async def test_str_of_a_validation_error_lists_the_field_reasons() -> None:
+    """str() of a server ValidationError says what was wrong, not only "validation failed"."""
+    fields = {"title": "title must be longer than or equal to 5 characters"}
+    error = await _raise_for(
+        error_reply(400, "VALIDATION_ERROR", "Request validation failed", {"fields": fields})
+    )
+    assert str(error) == (
+        "400 VALIDATION_ERROR: Request validation failed: "
+        "title must be longer than or equal to 5 characters"
+    )
+
+
+async def test_str_lists_the_first_reasons_then_how_many_more() -> None:
+    """Beyond three fields str() says "+N more"; field_errors keeps them all."""
+    fields = {f"field{n}": f"is wrong ({n})" for n in range(5)}
+    reply = error_reply(
+        422, "VALIDATION_ERROR", "Invalid", {"fields": fields}, **{"x-request-id": "r1"}
+    )
+    error = await _raise_for(reply)
+    assert str(error) == (
+        "422 VALIDATION_ERROR: Invalid: field0: is wrong (0); field1: is wrong (1); "
+        "field2: is wrong (2); +2 more (request_id=r1)"
+    )
+    assert len(error.field_errors) == 5
+
+
+async def test_str_of_a_missing_field_does_not_repeat_the_message() -> None:
+    """MISSING_REQUIRED_FIELD's one reason is its message, said once."""
+    details = {"field": "jobId", "type": "string"}
+    error = await _raise_for(error_reply(400, "MISSING_REQUIRED_FIELD", "Missing jobId", details))
+    assert str(error) == "400 MISSING_REQUIRED_FIELD: Missing jobId"
+
+
+async def test_a_refusal_before_sending_lists_its_fields_the_same_way() -> None:
+    """A request refused by the SDK's own checks reads like a server rejection."""
+    async with make_client(Recorder([envelope({})])) as client:
+        with pytest.raises(iv.ValidationError) as caught:
+            await client.candidates.create(first_name="", last_name="Doe", job_ids=["j1"])
+    assert str(caught.value) == (
+        "VALIDATION_ERROR: invalid request (not sent): "
+        "email: a candidate needs an email or a phoneNumber (or both); "
+        "firstName: must be 1 to 100 characters long (got 0)"
+    )
+
+
+def _exported_exceptions() -> list[type[BaseException]]:
+    values = [getattr(iv, name) for name in iv.__all__]
+    return [v for v in values if isinstance(v, type) and issubclass(v, BaseException)]
+
+
+@pytest.mark.parametrize("cls", _exported_exceptions(), ids=lambda cls: cls.__name__)
+def test_public_exceptions_report_the_package_as_their_module(cls: type) -> None:
+    """Every exported exception says ``instaview_async``, the name users import and catch."""
+    assert cls.__module__ == "instaview_async"
+    assert getattr(iv, cls.__name__) is cls
+
+
+async def test_a_traceback_names_the_public_class() -> None:
+    """A traceback line reads ``instaview_async.NotFoundError``, not the private module."""
+    import traceback
+
+    error = await _raise_for(error_reply(404, "RESOURCE_NOT_FOUND", "Job not found"))
+    last = traceback.format_exception(type(error), error, None)[-1]
+    assert last.startswith("instaview_async.NotFoundError: 404 RESOURCE_NOT_FOUND")

@@ -94,7 +94,7 @@ async def test_empty_id_is_refused_before_sending(bad: object) -> None:
     async with make_client(recorder) as client:
         with pytest.raises(iv.ValidationError) as caught:
             await client.jobs.get(bad)  # type: ignore[arg-type]
-    assert caught.value.field_errors == {"job_id": "must be a non-empty string"}
+    assert caught.value.field_errors["job_id"].startswith("must be a non-empty string")
     assert recorder.requests == []
 
 

@@ -218,4 +218,7 @@ def _has_attribute(cls: type, name: str) -> bool:
     if hasattr(cls, name) or name in inspect.signature(cls).parameters:
         return True
     own = [k for k in cls.__mro__ if k.__module__.startswith(instaview_async.__name__)]
-    return any(f"self.{name} =" in inspect.getsource(k) for k in own)
+    # The classes report __module__ "instaview_async", so read their __init__'s source (found
+    # through its code object) rather than the class's (looked up in the named module).
+    inits = [vars(k)["__init__"] for k in own if "__init__" in vars(k)]
+    return any(f"self.{name} =" in inspect.getsource(init) for init in inits)

@@ -10,7 +10,9 @@ from __future__ import annotations
 import argparse
 import errno
 import importlib.util
+import logging
 import sys
+import textwrap
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -42,13 +44,17 @@ _EXTRA_OF = {"uvicorn": "server", "rich": "cli"}
 
 
 def _columns_help(kind: Kind, required: str) -> str:
-    return (
-        f"columns (CSV header or JSON keys; case, spaces, '_' and '-' are ignored, so "
-        f"'First Name', 'first_name' and 'firstName' are one column):\n  "
-        f"{kind.accepted()}\n"
-        f"  required: {required}. Lists (e.g. job_ids) are separated by ';' or ','. An empty\n"
-        f"  cell is an absent field. Unknown columns are named once and ignored.\n"
+    text = (
+        "Columns (CSV header or JSON keys) match ignoring case, spaces, '_' and '-', so "
+        f"'First Name', 'first_name' and 'firstName' are one column: {kind.accepted()}. "
+        f"Required: {required}. Lists are separated by ';' or ','. An empty "
+        "cell is an absent field. Unknown columns are named once and ignored."
     )
+    return _wrap(text) + "\n\n"
+
+
+def _wrap(text: str) -> str:
+    return textwrap.fill(text, width=79, break_on_hyphens=False)
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -56,6 +62,9 @@ def _parser() -> argparse.ArgumentParser:
         prog="instaview", description="InstaView from the command line (instaview-async)."
     )
     parser.add_argument("--version", action="version", version=f"instaview-async {__version__}")
+    parser.add_argument(
+        "-v", "--verbose", action="store_true", help="log the SDK's retries and waits to stderr"
+    )
     commands = parser.add_subparsers(dest="command", required=True)
     _add_demo(commands)
     _add_import(commands)
@@ -85,7 +94,7 @@ def _add_import(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -
         parents=[common],
         formatter_class=formatter,
         help="candidates (client.candidates.bulk_create)",
-        description="Import candidates; a duplicate email for the job is 'existing'. " + _KEY,
+        description=_wrap("Import candidates (an email already on the job: 'existing'). " + _KEY),
         epilog=_columns_help(CANDIDATES, "first_name, last_name, and email or phone_number")
         + _EXIT_STATUSES,
     )
@@ -95,7 +104,7 @@ def _add_import(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -
         parents=[common],
         formatter_class=formatter,
         help="jobs (client.jobs.bulk_create)",
-        description="Import jobs. " + _KEY,
+        description=_wrap("Import jobs. " + _KEY),
         epilog=_columns_help(JOBS, "title, description") + _EXIT_STATUSES,
     )
 
@@ -133,6 +142,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Run the ``instaview`` command and return its exit status."""
     words = list(sys.argv[1:] if argv is None else argv)
     args = _parser().parse_args(words)
+    _logging(args.verbose)
     try:
         return _dispatch(args, words)
     except KeyboardInterrupt:
@@ -140,6 +150,19 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 130
     except BaseException as exc:
         return _one_line(_leaf(exc), args)
+
+
+def _logging(verbose: bool) -> None:
+    """The command prints its own account; the SDK's log lines only with --verbose.
+
+    Without a handler, Python prints warnings to stderr by itself ("last resort"), which would
+    repeat what the command says (a breaker trip, the stop of an import) in library terms.
+    """
+    sdk = logging.getLogger("instaview_async")
+    if verbose:
+        logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(message)s")
+    elif not sdk.handlers:
+        sdk.addHandler(logging.NullHandler())
 
 
 def _dispatch(args: argparse.Namespace, words: list[str]) -> int:

@@ -49,6 +49,7 @@ def import_file(args: argparse.Namespace, argv: list[str]) -> int:
     """Run ``instaview import KIND FILE`` from parsed ``args``; return the exit status."""
     kind = KINDS[args.kind]
     target = _target(args)
+    _check_paths(args)
     setup = _prepare(args, kind, target)
     report = _open_report(args.report)
     try:
@@ -71,10 +72,20 @@ def _target(args: argparse.Namespace) -> str:
     return str(url).rstrip("/")
 
 
+def _check_paths(args: argparse.Namespace) -> None:
+    """The report is written from scratch: it must not be the input or the journal."""
+    if not args.file.is_file():
+        kind = "not a file" if args.file.exists() else "no such file"
+        raise CommandError(f"{kind}: {args.file}")
+    if args.report is None or not args.report.exists():
+        return
+    for other, what in ((args.file, "the input file"), (args.journal, "the journal")):
+        if other is not None and other.exists() and args.report.samefile(other):
+            raise CommandError(f"--report {args.report} is {what}; it would be overwritten")
+
+
 def _prepare(args: argparse.Namespace, kind: Kind, target: str) -> _Setup:
     file: Path = args.file
-    if not file.is_file():
-        raise CommandError(f"no such file: {file}")
     try:
         found = survey(file, args.encoding)
     except OSError as exc:

@@ -181,11 +181,10 @@ class _Run:
         self.progress.advance(status)
 
     def _stopped(self, line: int, error: Exception | None) -> None:
-        if self.tally.stopped is None:
+        if self.tally.stopped is None:  # printed once, at the end of the run
             self.tally.stopped = (
                 error if isinstance(error, InstaViewError) else InstaViewError(str(error))
             )
-            self.progress.note(f"import stopped: {error}")
         self.not_done(line, f"import stopped: {error}")
 
 

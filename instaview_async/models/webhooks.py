@@ -14,7 +14,7 @@ from typing import Any
 
 import attrs
 
-from ._base import WireEnum
+from ._base import WireEnum, secret
 
 __all__ = [
     "InterviewEventData",
@@ -90,10 +90,13 @@ _NUMBERS = {member: number for number, member in _BY_NUMBER.items()}
 
 @attrs.frozen(kw_only=True)
 class WebhookHeader:
-    """A custom header sent with every delivery (request side: name 1-255, value 1-4096)."""
+    """A custom header sent with every delivery (request side: name 1-255, value 1-4096).
+
+    Its value is usually a shared token, so the repr shows it as ``'***'``.
+    """
 
     name: str
-    value: str
+    value: str = secret(default=attrs.NOTHING)
 
 
 @attrs.frozen(kw_only=True)
@@ -106,7 +109,10 @@ class WebhookHeaderInfo:
 
 @attrs.frozen(kw_only=True)
 class WebhookConfig:
-    """A webhook configuration; `signing_secret` is only present in the reply to create."""
+    """A webhook configuration; `signing_secret` is only present in the reply to create.
+
+    The repr shows the signing secret as ``'***'``; read it from the attribute.
+    """
 
     id: str
     api_key_id: str | None = None
@@ -121,7 +127,7 @@ class WebhookConfig:
     timeout_ms: int | None = None
     consecutive_failures: int | None = None
     circuit_opened_at: datetime | None = None
-    signing_secret: str | None = None
+    signing_secret: str | None = secret()
     created_at: datetime | None = None
     updated_at: datetime | None = None
 

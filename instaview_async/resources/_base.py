@@ -9,9 +9,12 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any, Protocol, TypeVar
 
+from .._outage import OutageGate, host_port
+
 if TYPE_CHECKING:
     from .._http import Request, Response
     from .._pagination import AsyncPager
+    from ..middleware.circuit_breaker import CircuitBreaker
 
 __all__ = ["Requester", "Resource"]
 
@@ -20,6 +23,16 @@ T = TypeVar("T")
 
 class Requester(Protocol):
     """The part of `AsyncClient` a resource uses: build, send, decode and paginate."""
+
+    @property
+    def base_url(self) -> str:
+        """The API's base URL (a bulk import names its host and port when it stops)."""
+        ...
+
+    @property
+    def circuit_breaker(self) -> CircuitBreaker | None:
+        """The client's breaker, which a bulk import watches to wait out outages."""
+        ...
 
     def build_request(
         self,
@@ -70,3 +83,10 @@ class Resource:
 
     def __init__(self, client: Requester) -> None:
         self._client = client
+
+    def _gate(self, max_outage: float) -> OutageGate:
+        """A bulk import's outage gate, watching this client's breaker."""
+        client = self._client
+        return OutageGate(
+            target=host_port(client.base_url), breaker=client.circuit_breaker, max_outage=max_outage
+        )

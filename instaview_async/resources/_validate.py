@@ -12,8 +12,7 @@ from collections.abc import Callable, Mapping
 from datetime import datetime
 from typing import Any
 
-from .._details import ValidationErrorDetails
-from .._exceptions import ValidationError
+from .._exceptions import ValidationError, not_sent
 
 __all__ = [
     "Problems",
@@ -24,6 +23,7 @@ __all__ = [
     "company",
     "exclusive",
     "interview",
+    "invalid",
     "raise_if_any",
 ]
 
@@ -32,14 +32,13 @@ Problems = dict[str, str]
 
 def raise_if_any(problems: Problems) -> None:
     """Raise a VALIDATION_ERROR naming every field in ``problems``, if there are any."""
-    if not problems:
-        return
-    listed = "; ".join(f"{field}: {reason}" for field, reason in problems.items())
-    raise ValidationError(
-        f"invalid request (not sent): {listed}",
-        code="VALIDATION_ERROR",
-        details=ValidationErrorDetails(fields=dict(problems)),
-    )
+    if problems:
+        raise invalid(problems)
+
+
+def invalid(problems: Mapping[str, str]) -> ValidationError:
+    """The ValidationError of a request refused before sending, naming every field."""
+    return not_sent(problems)
 
 
 def check(rule: Callable[..., None], *args: Any, **kwargs: Any) -> None:

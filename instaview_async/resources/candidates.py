@@ -8,6 +8,7 @@ from typing import Any
 
 from .._bulk import BulkImport, KeyFunction
 from .._exceptions import ConflictError
+from .._outage import DEFAULT_MAX_OUTAGE
 from .._pagination import AsyncPager
 from .._wire import NOT_GIVEN, NotGiven, body, path_id
 from ..models.candidates import Candidate, CandidateStatus
@@ -118,14 +119,21 @@ class Candidates(Resource):
         concurrency: int = 16,
         namespace: str | None = None,
         key: KeyFunction | None = None,
+        max_outage: float = DEFAULT_MAX_OUTAGE,
     ) -> BulkImport[Candidate]:
-        """Create many candidates, each row yielding one BulkResult: created, existing or failed.
+        """Create many candidates; each row yields one BulkResult (created, existing, ...).
 
         Rows are mappings (snake_case or camelCase keys, as ``create`` takes them) or models;
         ``job_id`` assigns every row without jobs of its own to that job. A 409 on the email
         for the job is reported as "existing" with the candidate already there. Keys default
         to the row's position and content within ``namespace`` (default: per job), so a rerun
         of the same rows creates nothing twice.
+
+        While the circuit breaker is open the import waits for the API instead of failing
+        rows, for up to ``max_outage`` seconds (default 300). It stops early past that, when
+        the API answered none of its calls before the breaker opened, or when the key is
+        rejected (401/403); the rows not done are then "skipped", their error an
+        ImportStoppedError naming the cause.
         """
 
         async def create(fields: dict[str, Any], idempotency_key: str) -> Candidate:
@@ -143,6 +151,7 @@ class Candidates(Resource):
             find_existing=find_existing,
             concurrency=concurrency,
             namespace=namespace or f"candidates:{job_id or '-'}",
+            gate=self._gate(max_outage),
             key=key,
         )
 

@@ -8,6 +8,7 @@ from typing import Any
 from .._bulk import BulkImport, KeyFunction
 from .._envelope import parse_json, structure, unwrap
 from .._error_mapping import error_from_response
+from .._outage import DEFAULT_MAX_OUTAGE
 from .._pagination import AsyncPager
 from .._wire import NOT_GIVEN, NotGiven, body, nested, path_id
 from ..models.jobs import (
@@ -160,8 +161,13 @@ class Jobs(Resource):
         concurrency: int = 16,
         namespace: str = "jobs",
         key: KeyFunction | None = None,
+        max_outage: float = DEFAULT_MAX_OUTAGE,
     ) -> BulkImport[Job]:
-        """Create many jobs; yields one BulkResult per row (see `BulkImport`)."""
+        """Create many jobs; yields one BulkResult per row (see `BulkImport`).
+
+        Waits out an open circuit breaker for up to ``max_outage`` seconds (default 300) and
+        stops early as ``candidates.bulk_create`` does, the rows not done "skipped".
+        """
 
         async def create(fields: dict[str, Any], key: str) -> Job:
             return await self.create(**fields, idempotency_key=key)
@@ -172,6 +178,7 @@ class Jobs(Resource):
             find_existing=None,
             concurrency=concurrency,
             namespace=namespace,
+            gate=self._gate(max_outage),
             key=key,
         )
 

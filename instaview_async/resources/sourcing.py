@@ -15,7 +15,6 @@ from typing import TYPE_CHECKING, Any, Literal, TypeVar, overload
 
 import anyio
 
-from .._details import ValidationErrorDetails
 from .._envelope import parse_json, structure
 from .._error_mapping import error_from_body, error_from_response
 from .._exceptions import APITimeoutError, ValidationError
@@ -28,6 +27,7 @@ from ..models.sourcing import (
     SourcingRun,
     Theme,
 )
+from . import _validate
 from ._base import Resource
 
 if TYPE_CHECKING:
@@ -56,6 +56,8 @@ class SourcingTimeoutError(APITimeoutError):
     ``last`` holds the last results seen; the run goes on server-side, so waiting again with
     the same ``request_id`` is safe.
     """
+
+    __module__ = "instaview_async"  # exported there (lazily, so not set by the package)
 
     def __init__(self, message: str, *, request_id: str, timeout: float, last: Any) -> None:
         super().__init__(message)
@@ -361,9 +363,4 @@ def _raise_if(problems: dict[str, str]) -> None:
 
 
 def _invalid(problems: dict[str, str]) -> ValidationError:
-    summary = "; ".join(f"{field} {reason}" for field, reason in problems.items())
-    return ValidationError(
-        f"invalid sourcing request: {summary}",
-        code="VALIDATION_ERROR",
-        details=ValidationErrorDetails(fields=problems),
-    )
+    return _validate.invalid(problems)

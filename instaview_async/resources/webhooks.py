@@ -9,7 +9,6 @@ from urllib.parse import urlsplit
 
 import attrs
 
-from .._details import ValidationErrorDetails
 from .._envelope import parse_json, unwrap
 from .._error_mapping import error_from_response
 from .._exceptions import ValidationError
@@ -21,6 +20,7 @@ from ..models.webhooks import (
     WebhookHeader,
     WebhookTestResult,
 )
+from . import _validate
 from ._base import Resource
 
 __all__ = ["Webhooks"]
@@ -223,9 +223,4 @@ def _invalid(field: str, reason: str) -> ValidationError:
 
 
 def _invalid_fields(problems: dict[str, str]) -> ValidationError:
-    summary = "; ".join(f"{field} {reason}" for field, reason in problems.items())
-    return ValidationError(
-        f"invalid webhook request: {summary}",
-        code="VALIDATION_ERROR",
-        details=ValidationErrorDetails(fields=problems),
-    )
+    return _validate.invalid(problems)

@@ -30,6 +30,18 @@ UNKNOWN_JOB = "00000000-0000-4000-8000-000000000000"
 ADA = {"first_name": "Ada", "last_name": "Lovelace", "email": "ada@example.com"}
 
 
+@attrs.frozen(eq=False)
+class Mentions:
+    """Equal to any text that contains ``part``: the answer carries the SDK's or API's words."""
+
+    part: str
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, str) and self.part in other
+
+    __hash__ = None  # type: ignore[assignment]
+
+
 @attrs.frozen
 class Call:
     """One request to the example app; ``{job}`` in the path is the fake's job id."""
@@ -104,7 +116,7 @@ ERROR_CASES = (
         _the_fake,
         (Call("GET", f"/jobs/{UNKNOWN_JOB}"),),
         404,
-        {"detail": f"Job with ID {UNKNOWN_JOB} not found"},
+        {"detail": Mentions(UNKNOWN_JOB)},
     ),
     ErrorCase(
         "ConflictError (duplicate email)",
@@ -118,14 +130,14 @@ ERROR_CASES = (
         _the_fake,
         (Call("POST", "/jobs/{job}/candidates", {"first_name": "Ada", "last_name": "L"}),),
         422,
-        {"fields": {"email": "a candidate needs an email or a phoneNumber (or both)"}},
+        {"fields": {"email": Mentions("phone")}},  # an email or a phone number
     ),
     ErrorCase(
         "ValidationError from the server",
         _the_fake,
         (Call("POST", "/jobs/not-a-uuid/candidates", ADA),),
         422,
-        {"fields": {"jobIds": "jobIds[0] must be a UUID"}},
+        {"fields": {"jobIds": Mentions("UUID")}},
     ),
     ErrorCase(
         "RateLimitError",

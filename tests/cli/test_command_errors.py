@@ -1,0 +1,128 @@
+"""The command's own mistakes are one line in command-line terms, never a traceback."""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+import instaview_async
+from instaview_async.cli import main
+
+COMMAND = [sys.executable, "-m", "instaview_async.cli"]
+
+
+def _run(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([*COMMAND, *args], capture_output=True, text=True, timeout=60, env=env)
+
+
+def test_version_prints_the_package_version() -> None:
+    """`instaview --version` names the package and its version."""
+    result = _run("--version")
+    assert result.returncode == 0
+    assert result.stdout.strip() == f"instaview-async {instaview_async.__version__}"
+
+
+def test_no_key_says_set_instaview_api_key(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Without $INSTAVIEW_API_KEY: exit 2, one line naming the variable, no Python wording."""
+    source = tmp_path / "people.csv"
+    source.write_text("first_name,last_name,email\nA,B,a@x.io\n")
+    assert main(["import", "candidates", str(source)]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1
+    assert "set INSTAVIEW_API_KEY" in err and "api_key=" not in err
+
+
+@pytest.mark.parametrize(
+    ("args", "said"),
+    [
+        (["demo", "--fault-rate", "1.5"], "argument --fault-rate: '1.5' is not between 0 and 1"),
+        (["demo", "--fault-rate", "-0.1"], "'-0.1' is not between 0 and 1"),
+        (["demo", "--rows", "0"], "argument --rows: '0' must be at least 1"),
+        (["import", "candidates", "f.csv", "--concurrency", "x"], "'x' is not a whole number"),
+        (["import", "jobs", "f.csv", "--encoding", "klingon"], "unknown encoding 'klingon'"),
+        (["import", "jobs", "f.csv", "--encoding", "utf-16"], "utf-16 is not supported"),
+        (["import", "candidates", "f.csv", "--grace", "-1"], "argument --grace: '-1' is negative"),
+    ],
+)
+def test_out_of_range_options_are_argparse_errors_naming_the_value(
+    args: list[str], said: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A bad option value exits 2 with argparse's usage line and the value as typed."""
+    with pytest.raises(SystemExit) as exit_info:
+        main(args)
+    assert exit_info.value.code == 2
+    err = capsys.readouterr().err
+    assert said in err
+    assert "Traceback" not in err
+
+
+def test_fake_and_base_url_together_is_a_usage_error(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """--fake and --base-url contradict each other: exit 2, one line."""
+    source = tmp_path / "people.csv"
+    source.write_text("first_name,last_name,email\nA,B,a@x.io\n")
+    assert main(["import", "candidates", str(source), "--fake", "--base-url", "http://x"]) == 2
+    assert "--fake and --base-url" in capsys.readouterr().err
+
+
+def test_missing_file_is_one_line(capsys: pytest.CaptureFixture[str]) -> None:
+    """A file that does not exist: exit 2, its name, nothing else."""
+    assert main(["import", "candidates", "no-such.csv", "--fake"]) == 2
+    assert capsys.readouterr().err == "instaview: error: no such file: no-such.csv\n"
+
+
+def test_a_missing_extra_gives_the_pip_command(tmp_path: Path) -> None:
+    """fake-server without uvicorn installed names the extra and the pip command."""
+    blocker = tmp_path / "sitecustomize.py"
+    blocker.write_text(
+        "import sys\n"
+        "class _NoUvicorn:\n"
+        "    def find_spec(self, name, path=None, target=None):\n"
+        "        if name.split('.')[0] == 'uvicorn':\n"
+        "            raise ModuleNotFoundError(f'No module named {name!r}', name=name)\n"
+        "sys.meta_path.insert(0, _NoUvicorn())\n"
+    )
+    env = {**os.environ, "PYTHONPATH": str(tmp_path)}
+    result = _run("fake-server", "--port", "0", env=env)
+    assert result.returncode == 2
+    assert result.stderr == (
+        "instaview: error: instaview fake-server needs the 'server' extra: "
+        "pip install 'instaview-async[server]'\n"
+    )
+
+
+def test_a_port_in_use_is_one_line() -> None:
+    """fake-server on a taken port says so in one line, without a traceback."""
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        result = _run("fake-server", "--port", str(port))
+    assert result.returncode != 0
+    assert "in use" in result.stderr and str(port) in result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1
+
+
+@pytest.mark.parametrize("same_as", ["input", "journal"])
+def test_a_report_path_that_is_the_input_or_the_journal_is_refused(
+    tmp_path: Path, same_as: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """--report would overwrite what it names: the input file or the journal stays intact."""
+    source = tmp_path / "people.csv"
+    source.write_text("first_name,last_name,email\nA,B,a@x.io\n")
+    journal = tmp_path / "j"
+    assert main(["import", "candidates", str(source), "--fake", "--journal", str(journal)]) == 0
+    before = {path: path.read_bytes() for path in (source, journal)}
+    report = source if same_as == "input" else journal
+    args = ["import", "candidates", str(source), "--fake", "--journal", str(journal)]
+    assert main([*args, "--report", str(report)]) == 2
+    assert "it would be overwritten" in capsys.readouterr().err
+    assert {path: path.read_bytes() for path in (source, journal)} == before
