@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 import attrs
 
+from . import _options
 from ._budget import budget_scope
 from ._envelope import decode, parse_json, unwrap
 from ._error_mapping import error_from_response
@@ -128,15 +129,28 @@ class AsyncClient:
         transport: httpx.AsyncBaseTransport | httpx2.AsyncBaseTransport | None = None,
         http_backend: HTTPBackend | None = None,
     ) -> None:
-        key = api_key if api_key is not None else os.environ.get("INSTAVIEW_API_KEY", "")
-        if not key or not key.strip():
+        key = _options.api_key(
+            api_key if api_key is not None else os.environ.get("INSTAVIEW_API_KEY", "")
+        )
+        if not key:
             raise InstaViewError(
                 "no API key: pass api_key=... or set the INSTAVIEW_API_KEY environment variable"
             )
-        family = choose(http_backend, http_client, transport, middleware)
-        self._base_url = (
-            base_url or os.environ.get("INSTAVIEW_BASE_URL") or DEFAULT_BASE_URL
-        ).rstrip("/")
+        self._base_url = _options.base_url(
+            base_url
+            if base_url is not None
+            else os.environ.get("INSTAVIEW_BASE_URL") or DEFAULT_BASE_URL
+        )
+        self._company_id = _options.optional_str(company_id, "company_id")
+        self._retry = _options.instance(retry, "retry", RetryPolicy)
+        _options.instance(circuit_breaker, "circuit_breaker", CircuitBreakerPolicy)
+        _options.instance(rate_limit, "rate_limit", RateLimitPolicy)
+        self._middleware = _options.middleware(middleware)
+        # The family check also refuses an http_client or transport of neither family.
+        family = choose(http_backend, http_client, transport, self._middleware)
+        self._timeout = family.timeout(_options.timeout(timeout))
+        if http_client is not None and transport is not None:
+            raise ValueError("give http_client or transport, not both (set the transport on it)")
         stats = ClientStats()
         self._shared = _Shared(
             http_client=http_client or _default_http_client(family, transport),
@@ -147,16 +161,10 @@ class AsyncClient:
             else CircuitBreaker(circuit_breaker, stats=stats),
             rate_limit=None
             if rate_limit is None
-            else RateLimit(
-                rate_limit, stats=stats, scope=budget_scope(key.strip(), self._base_url)
-            ),
+            else RateLimit(rate_limit, stats=stats, scope=budget_scope(key, self._base_url)),
             stats=stats,
         )
-        self._auth = Auth(key.strip())
-        self._company_id = company_id
-        self._timeout = family.timeout(timeout)
-        self._retry = retry
-        self._middleware = tuple(middleware)
+        self._auth = Auth(key)
         self._closed = False
         self._original = True
         self._chain = self._build_chain()
@@ -186,11 +194,11 @@ class AsyncClient:
         copy._closed = False
         copy._original = False
         if not isinstance(timeout, NotGiven):
-            copy._timeout = self._shared.family.timeout(timeout)
+            copy._timeout = self._shared.family.timeout(_options.timeout(timeout))
         if not isinstance(retry, NotGiven):
-            copy._retry = retry
+            copy._retry = _options.instance(retry, "retry", RetryPolicy)
         if not isinstance(company_id, NotGiven):
-            copy._company_id = company_id
+            copy._company_id = _options.optional_str(company_id, "company_id")
         copy._chain = copy._build_chain()
         return copy
 

@@ -40,6 +40,7 @@ __all__ = [
     "choose",
     "family",
     "family_of",
+    "timeout_family",
 ]
 
 Request: TypeAlias = "httpx.Request | httpx2.Request"
@@ -148,7 +149,7 @@ def family(name: str) -> Family:
 def _families() -> Iterable[Family]:
     # httpx2's objects can only exist once httpx2 was imported: no import just to look.
     yield HTTPX
-    if "httpx2" in sys.modules:
+    if sys.modules.get("httpx2") is not None:
         yield family("httpx2")
 
 
@@ -159,6 +160,14 @@ def family_of(obj: object) -> Family | None:
             obj,
             (each.AsyncClient, each.AsyncBaseTransport, each.Request, each.Response, each.Timeout),
         ):
+            return each
+    return None
+
+
+def timeout_family(value: object) -> Family | None:
+    """The family whose ``Timeout`` ``value`` is, or None when it is not a Timeout."""
+    for each in _families():
+        if isinstance(value, each.Timeout):
             return each
     return None
 
@@ -191,7 +200,7 @@ def choose(
         client_family = family_of(http_client)
         if client_family is None or not isinstance(http_client, client_family.AsyncClient):
             raise TypeError(
-                f"http_client must be an httpx.AsyncClient or httpx2.AsyncClient, "
+                f"http_client must be httpx.AsyncClient or None (or an httpx2.AsyncClient), "
                 f"not {type(http_client).__qualname__}"
             )
         decided = client_family, f"http_client is an {client_family.name}.AsyncClient"
@@ -199,7 +208,7 @@ def choose(
         transport_family = family_of(transport)
         if transport_family is None:
             raise TypeError(
-                f"transport must be an httpx or httpx2 AsyncBaseTransport, "
+                f"transport must be httpx.AsyncBaseTransport or None (or an httpx2 one), "
                 f"not {type(transport).__qualname__}"
             )
         reason = f"transport is an {transport_family.name} transport"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 import attrs
@@ -11,14 +12,48 @@ from ._budget import SharedBudget
 __all__ = ["CircuitBreakerPolicy", "RateLimitPolicy", "RetryPolicy"]
 
 
-def _positive(_: object, attribute: attrs.Attribute[Any], value: float) -> None:
-    if value <= 0:
-        raise ValueError(f"{attribute.name} must be > 0, got {value!r}")
+# Checked once, at construction (policies are frozen), so a mistake fails where it is made:
+# TypeError for a wrong type, ValueError for a value out of range. bool is refused where a
+# number is expected (True is an int to Python, never a count or a delay a user meant).
 
 
-def _non_negative(_: object, attribute: attrs.Attribute[Any], value: float) -> None:
-    if value < 0:
-        raise ValueError(f"{attribute.name} must be >= 0, got {value!r}")
+def _count(least: int) -> Callable[[object, attrs.Attribute[Any], Any], None]:
+    def check(instance: object, attribute: attrs.Attribute[Any], value: Any) -> None:
+        if isinstance(value, bool) or not isinstance(value, int):
+            raise TypeError(f"{_name(instance, attribute)} must be an int, not {_type(value)}")
+        if value < least:
+            raise ValueError(f"{_name(instance, attribute)} must be >= {least}, got {value!r}")
+
+    return check
+
+
+def _seconds(
+    *, zero: bool, none: bool = False
+) -> Callable[[object, attrs.Attribute[Any], Any], None]:
+    def check(instance: object, attribute: attrs.Attribute[Any], value: Any) -> None:
+        if value is None and none:
+            return
+        if isinstance(value, bool) or not isinstance(value, (int, float)):
+            expected = "a number of seconds" + (" or None" if none else "")
+            raise TypeError(f"{_name(instance, attribute)} must be {expected}, not {_type(value)}")
+        if not (value >= 0 if zero else value > 0):  # also refuses NaN
+            bound = ">= 0" if zero else "> 0"
+            raise ValueError(f"{_name(instance, attribute)} must be {bound}, got {value!r}")
+
+    return check
+
+
+def _flag(instance: object, attribute: attrs.Attribute[Any], value: Any) -> None:
+    if not isinstance(value, bool):
+        raise TypeError(f"{_name(instance, attribute)} must be a bool, not {_type(value)}")
+
+
+def _name(instance: object, attribute: attrs.Attribute[Any]) -> str:
+    return f"{type(instance).__name__}.{attribute.name}"
+
+
+def _type(value: object) -> str:
+    return type(value).__name__
 
 
 def _budget(_: object, attribute: attrs.Attribute[Any], value: object) -> None:
@@ -39,11 +74,11 @@ class RetryPolicy:
     logical call, attempts and waits included; ``None`` means no overall deadline.
     """
 
-    max_attempts: int = attrs.field(default=3, validator=_positive)
-    base_delay: float = attrs.field(default=1.0, validator=_non_negative)
-    max_delay: float = attrs.field(default=30.0, validator=_non_negative)
-    jitter: bool = True
-    timeout: float | None = None
+    max_attempts: int = attrs.field(default=3, validator=_count(1))
+    base_delay: float = attrs.field(default=1.0, validator=_seconds(zero=True))
+    max_delay: float = attrs.field(default=30.0, validator=_seconds(zero=True))
+    jitter: bool = attrs.field(default=True, validator=_flag)
+    timeout: float | None = attrs.field(default=None, validator=_seconds(zero=False, none=True))
 
 
 @attrs.frozen(kw_only=True)
@@ -54,9 +89,9 @@ class CircuitBreakerPolicy:
     ``half_open_max_calls`` probes go through, and the first verdict closes or reopens it.
     """
 
-    failure_threshold: int = attrs.field(default=5, validator=_positive)
-    recovery_time: float = attrs.field(default=60.0, validator=_non_negative)
-    half_open_max_calls: int = attrs.field(default=1, validator=_positive)
+    failure_threshold: int = attrs.field(default=5, validator=_count(1))
+    recovery_time: float = attrs.field(default=60.0, validator=_seconds(zero=True))
+    half_open_max_calls: int = attrs.field(default=1, validator=_count(1))
 
 
 @attrs.frozen(kw_only=True)
@@ -72,7 +107,7 @@ class RateLimitPolicy:
     default) keeps the gate in process. While a budget is unreachable the in-process gate is used.
     """
 
-    max_wait: float = attrs.field(default=60.0, validator=_non_negative)
-    pace: bool = True
-    max_retries: int = attrs.field(default=8, validator=_non_negative)
+    max_wait: float = attrs.field(default=60.0, validator=_seconds(zero=True))
+    pace: bool = attrs.field(default=True, validator=_flag)
+    max_retries: int = attrs.field(default=8, validator=_count(0))
     budget: SharedBudget | None = attrs.field(default=None, eq=False, validator=_budget)

@@ -13,7 +13,7 @@ import attrs
 
 from ._converter import converter, to_camel
 
-__all__ = ["NOT_GIVEN", "NotGiven", "body", "nested", "path_id", "plain"]
+__all__ = ["NOT_GIVEN", "NotGiven", "body", "nested", "path_id", "plain", "sequence", "strings"]
 
 T = TypeVar("T")
 
@@ -74,9 +74,32 @@ def body(*, drop_none: bool, **fields: Any) -> dict[str, Any]:
     return out
 
 
+def sequence(name: str, value: Any) -> Any:
+    """Check a list argument: a list or tuple (of anything), never a str, bytes or mapping.
+
+    ``None`` and NOT_GIVEN pass through. A str is a sequence to Python, so ``job_ids="abc"``
+    would otherwise be sent as the string (or as three one-letter ids): TypeError instead.
+    """
+    if value is None or value is NOT_GIVEN or isinstance(value, (list, tuple)):
+        return value
+    raise TypeError(f"{name} must be a list or tuple, not {type(value).__name__}")
+
+
+def strings(name: str, value: Any) -> Any:
+    """Check a list-of-str argument (``job_ids``, ``questions``, ...); see `sequence`."""
+    sequence(name, value)
+    if isinstance(value, (list, tuple)):
+        for index, item in enumerate(value):
+            if not isinstance(item, str):
+                raise TypeError(f"{name}[{index}] must be a str, not {type(item).__name__}")
+    return value
+
+
 # What may not be in an id: a path or query delimiter, a backslash (some servers read it as a
 # slash), whitespace. Dot segments and unprintable characters are refused separately.
 _NOT_IN_AN_ID = re.compile(r"[/\\?#%\s]")
+# URI "unreserved" characters: such an id is its own encoding.
+_PLAIN_ID = re.compile(r"[A-Za-z0-9._~-]+").fullmatch
 
 
 def path_id(name: str, value: object) -> str:
@@ -90,6 +113,8 @@ def path_id(name: str, value: object) -> str:
     own ids never hold these characters, so refusing them loses nothing. Anything else (say a
     non-ASCII letter, ``;``) is percent-encoded and arrives as the same text.
     """
+    if type(value) is str and _PLAIN_ID(value) and value not in _DOTS:
+        return value  # the API's own ids: nothing to encode (the per-call fast path)
     if not isinstance(value, str):
         raise TypeError(f"{name} must be a str, not {type(value).__name__}")
     if _NOT_IN_AN_ID.search(value) is None and value.isprintable() and value not in _DOTS:

@@ -105,7 +105,10 @@ def test_mixing_families_is_a_type_error_at_construction(
 
 
 def test_something_else_as_http_client_is_a_type_error() -> None:
-    with pytest.raises(TypeError, match=r"http_client must be an httpx\.AsyncClient or httpx2"):
+    with pytest.raises(
+        TypeError,
+        match=r"http_client must be httpx\.AsyncClient or None \(or an httpx2\.AsyncClient\)",
+    ):
         client(http_client=object())  # type: ignore[arg-type]
 
 

@@ -16,6 +16,7 @@ import textwrap
 from collections.abc import Sequence
 from pathlib import Path
 
+from .._outage import DEFAULT_MAX_OUTAGE
 from .._version import __version__
 from . import _fake_server, _options
 from ._columns import CANDIDATES, JOBS, Kind
@@ -131,6 +132,11 @@ def _common_import_options() -> argparse.ArgumentParser:
     common.add_argument(
         "--fake", action="store_true", help="try the file on the embedded fake API (no key)"
     )
+    common.add_argument(
+        "--max-outage", type=_options.seconds, default=DEFAULT_MAX_OUTAGE, metavar="S",
+        help=f"wait out an unreachable API this long before stopping (exit 3; default "
+        f"{DEFAULT_MAX_OUTAGE:g})",
+    )  # fmt: skip
     common.add_argument(
         "--grace", type=_options.seconds, default=10.0, metavar="S",
         help="after Ctrl-C, how long rows in flight may finish (default 10)",

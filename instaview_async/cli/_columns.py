@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from typing import Any
 
 import attrs
@@ -19,7 +19,7 @@ import attrs
 from .._converter import to_camel
 from ..resources._validate import raise_if_any
 
-__all__ = ["CANDIDATES", "JOBS", "ColumnsError", "Kind", "Plan", "plan"]
+__all__ = ["CANDIDATES", "JOBS", "ColumnsError", "Kind", "Plan", "RowError", "plan"]
 
 Convert = Callable[[Any], Any]
 
@@ -163,6 +163,10 @@ def _find(columns: Iterable[Column], name: str) -> Column | None:
     return None
 
 
+class RowError(ValueError):
+    """One row's keys cannot be turned into arguments."""
+
+
 @attrs.frozen
 class _Target:
     column: Column
@@ -179,32 +183,24 @@ class Plan:
     unknown: tuple[str, ...]
 
     def fields(self, values: Mapping[str, Any]) -> dict[str, Any]:
-        """A row's arguments (snake_case); empty cells are left out, as absent fields."""
+        """A row's arguments (snake_case); empty cells are left out, as absent fields.
+
+        Raises RowError when two keys of the row give the same field (``firstName`` and
+        ``first_name`` on one JSON line): which one was meant cannot be told.
+        """
         fields: dict[str, Any] = {}
+        given: dict[str, str] = {}  # field (or group.key) -> the key that gave it
         for raw, value in values.items():
             target = self.targets.get(raw)
             if target is None:
                 continue
-            if target.group is not None and target.key is None:  # a whole JSON object
-                value = _object(value)
-                if isinstance(value, Mapping):
-                    for key, item in value.items():
-                        self._put(fields, target.group, str(key), _text(item))
-                continue
-            converted = target.column.convert(value)
-            if converted is None:
-                continue
-            if target.group is None:
-                fields[target.column.name] = converted
-            else:
-                assert target.key is not None
-                self._put(fields, target.group, target.key, converted)
+            for group, name, item in _items(target, value):
+                slot = name if group is None else f"{group}.{name}"
+                if slot in given:
+                    raise RowError(f"{given[slot]!r} and {raw!r} both give {slot}; keep one")
+                given[slot] = raw
+                (fields if group is None else fields.setdefault(group, {}))[name] = item
         return fields
-
-    @staticmethod
-    def _put(fields: dict[str, Any], group: str, key: str, value: Any) -> None:
-        if value is not None:
-            fields.setdefault(group, {})[key] = value
 
     def check_row(self, fields: Mapping[str, Any]) -> None:
         """Raise the SDK's ValidationError when a required value is empty (nothing is sent)."""
@@ -212,8 +208,26 @@ class Plan:
         raise_if_any({to_camel(name): "is required (the cell is empty)" for name in missing})
 
 
-def plan(kind: Kind, columns: Iterable[str], source: str) -> Plan:
-    """Match a file's columns to ``kind``; ColumnsError when a required one is missing."""
+def _items(target: _Target, value: Any) -> Iterator[tuple[str | None, str, Any]]:
+    """(group or None, name, value) for each non-empty value one column gives."""
+    if target.group is not None and target.key is None:  # a whole JSON object
+        value = _object(value)
+        if isinstance(value, Mapping):
+            for key, item in value.items():
+                if (item := _text(item)) is not None:
+                    yield target.group, str(key), item
+        return
+    converted = target.column.convert(value)
+    if converted is not None:
+        name = target.column.name if target.group is None else str(target.key)
+        yield target.group, name, converted
+
+
+def plan(
+    kind: Kind, columns: Iterable[str], source: str, *, unique: bool = True, check: bool = True
+) -> Plan:
+    """Match a file's columns to ``kind``; ColumnsError when a required one is missing, or
+    (``unique``: a CSV header) when two columns give the same field."""
     columns = list(columns)
     targets: dict[str, _Target] = {}
     unknown: list[str] = []
@@ -224,14 +238,14 @@ def plan(kind: Kind, columns: Iterable[str], source: str) -> Plan:
             unknown.append(raw)
             continue
         slot = f"{target.group}.{target.key}" if target.group else target.column.name
-        if slot in seen:
+        if unique and slot in seen:
             raise ColumnsError(
                 f"{source}: columns {seen[slot]!r} and {raw!r} both give {slot}; keep one"
             )
         seen[slot] = raw
         targets[raw] = target
     present = {target.column.name for target in targets.values() if target.group is None}
-    for need in kind.required:
+    for need in kind.required if check else ():
         if not present.intersection(need):
             wanted = " or ".join(need)
             found = ", ".join(repr(c) for c in columns) or "none"

@@ -18,12 +18,19 @@ import anyio
 import attrs
 
 from .._client import DEFAULT_BASE_URL, AsyncClient
-from ..journal import FAKE_TARGET, FileJournal, JournalBinding, JournalEntry, JournalError
+from ..journal import (
+    FAKE_TARGET,
+    FileJournal,
+    JournalBinding,
+    JournalEntry,
+    JournalError,
+    JournalMismatchError,
+)
 from ._columns import CANDIDATES, JOBS, ColumnsError, Kind, Plan, plan
 from ._progress import make_progress, print_table
 from ._report import Report
 from ._runner import BulkFactory, Interrupt, Tally, run_import
-from ._source import Survey, read, survey
+from ._source import Survey, detect_format, read, survey
 
 __all__ = ["KINDS", "CommandError", "import_file"]
 
@@ -51,11 +58,7 @@ def import_file(args: argparse.Namespace, argv: list[str]) -> int:
     target = _target(args)
     _check_paths(args)
     setup = _prepare(args, kind, target)
-    report = _open_report(args.report)
-    try:
-        return anyio.run(_run, args, setup, report, argv)
-    finally:
-        report.close()
+    return anyio.run(_run, args, setup, argv)
 
 
 def _target(args: argparse.Namespace) -> str:
@@ -91,7 +94,11 @@ def _prepare(args: argparse.Namespace, kind: Kind, target: str) -> _Setup:
     except OSError as exc:
         raise CommandError(f"cannot read {file}: {exc.strerror}") from None
     try:
-        matched = plan(kind, found.columns, file.name)
+        csv = detect_format(file) == "csv"
+        # JSON Lines whose every line is broken have no keys: let each line fail with its
+        # reason instead of blaming a missing column.
+        check = csv or bool(found.columns) or found.rows == 0
+        matched = plan(kind, found.columns, file.name, unique=csv, check=check)
     except ColumnsError as exc:
         raise CommandError(str(exc)) from None
     if matched.unknown:
@@ -114,20 +121,17 @@ def _open_report(path: Path | None) -> Report:
         raise CommandError(f"cannot write the report {path}: {exc.strerror}") from None
 
 
-async def _run(args: argparse.Namespace, setup: _Setup, report: Report, argv: list[str]) -> int:
-    journal = None if args.journal is None else FileJournal(args.journal)
-    if journal is not None:
-        try:  # before any request: a journal made for another run must not skip rows
-            await journal.bind(setup.binding)
-        except (JournalError, OSError) as exc:
-            raise CommandError(f"{exc} (use another --journal path)") from None
+async def _run(args: argparse.Namespace, setup: _Setup, argv: list[str]) -> int:
+    journal = None if args.journal is None else await _bind(args.journal, setup.binding)
+    report = None
     try:
+        report = _open_report(args.report)  # after the journal: a refused rerun keeps its report
         async with _client(args, setup.binding.target) as client:
             job_id = await _job_for(client, args, setup)
             progress = make_progress(setup.survey.rows)
             try:
                 tally = await run_import(
-                    _bulk(client, setup.kind, job_id, args.concurrency),
+                    _bulk(client, setup.kind, job_id, args),
                     read(setup.file, args.encoding),
                     plan=setup.plan,
                     namespace=f"cli:{setup.kind.name}:{job_id or '-'}",
@@ -140,10 +144,26 @@ async def _run(args: argparse.Namespace, setup: _Setup, report: Report, argv: li
                 progress.close()
             stats = client.stats
     finally:
+        if report is not None:
+            report.close()
         if journal is not None:
             await journal.aclose()
     _print_account(setup.file.name, tally, stats)
     return await _finish(args, setup, tally, argv)
+
+
+async def _bind(path: Path, binding: JournalBinding) -> FileJournal:
+    """Open the journal before any request: one made for another run must not skip rows."""
+    journal = FileJournal(path)
+    try:
+        await journal.bind(binding)
+    except JournalMismatchError as exc:
+        raise CommandError(f"{exc} (use another --journal path)") from None
+    except JournalError as exc:
+        raise CommandError(str(exc)) from None
+    except OSError as exc:
+        raise CommandError(f"cannot open the journal {path}: {exc.strerror}") from None
+    return journal
 
 
 def _client(args: argparse.Namespace, target: str) -> AsyncClient:
@@ -164,13 +184,15 @@ async def _job_for(client: AsyncClient, args: argparse.Namespace, setup: _Setup)
     return job_id
 
 
-def _bulk(client: AsyncClient, kind: Kind, job_id: str | None, concurrency: int) -> BulkFactory:
+def _bulk(
+    client: AsyncClient, kind: Kind, job_id: str | None, args: argparse.Namespace
+) -> BulkFactory:
+    options = {"concurrency": args.concurrency, "max_outage": args.max_outage}
+
     def start(rows: Any, key: Any) -> Any:
         if kind is CANDIDATES:
-            return client.candidates.bulk_create(
-                rows, job_id=job_id, concurrency=concurrency, key=key
-            )
-        return client.jobs.bulk_create(rows, concurrency=concurrency, key=key)
+            return client.candidates.bulk_create(rows, job_id=job_id, key=key, **options)
+        return client.jobs.bulk_create(rows, key=key, **options)
 
     return start
 

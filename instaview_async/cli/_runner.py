@@ -21,7 +21,7 @@ from .._bulk import BulkImport, BulkResult, KeyFunction, row_key
 from .._exceptions import APIError, ConflictError, InstaViewError, ValidationError
 from ..journal import Journal, JournalEntry
 from ..journal._base import DoneStatus
-from ._columns import Plan
+from ._columns import Plan, RowError
 from ._progress import Progress
 from ._report import Report
 from ._source import BadLine, Record
@@ -134,9 +134,12 @@ class _Run:
         if isinstance(item, BadLine):
             self.fail(item.line, "INVALID_LINE", item.reason)
             return None
-        fields = self.plan.fields(item.values)
         try:
+            fields = self.plan.fields(item.values)
             self.plan.check_row(fields)
+        except RowError as exc:
+            self.fail(item.line, "INVALID_LINE", str(exc))
+            return None
         except ValidationError as exc:
             self.fail(item.line, exc.code or "VALIDATION_ERROR", exc.message)
             return None

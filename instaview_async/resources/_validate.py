@@ -70,6 +70,8 @@ def _candidate_fields(payload: Mapping[str, Any], problems: Problems, *, prefix:
     if isinstance(email, str) and email and ("@" not in email or any(c.isspace() for c in email)):
         problems[prefix + "email"] = "must be a valid email address"
     job_ids = payload.get("jobIds")
+    if job_ids is not None and not isinstance(job_ids, list):  # an inline candidate's mapping
+        raise TypeError(f"{prefix}jobIds must be a list of str, not {type(job_ids).__name__}")
     if isinstance(job_ids, list) and not 1 <= len(job_ids) <= 50:
         problems[prefix + "jobIds"] = "must list 1 to 50 job ids"
 

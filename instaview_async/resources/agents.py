@@ -6,7 +6,7 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from .._pagination import AsyncPager
-from .._wire import NOT_GIVEN, NotGiven, body, path_id
+from .._wire import NOT_GIVEN, NotGiven, body, path_id, strings
 from ..models.agents import Agent, AgentFocus, AgentLanguage, AgentType, AgentVoice, CefrLevel
 from . import _validate
 from ._base import Resource
@@ -57,7 +57,7 @@ class Agents(Resource):
             focus=focus,
             language=language,
             duration=duration,
-            questions=questions,
+            questions=strings("questions", questions),
             instructions=instructions,
             voice_id=voice_id,
             cefr_level=cefr_level,
@@ -93,7 +93,7 @@ class Agents(Resource):
             focus=focus,
             language=language,
             duration=duration,
-            questions=questions,
+            questions=strings("questions", questions),
             instructions=instructions,
             voice_id=voice_id,
             cefr_level=cefr_level,

@@ -10,7 +10,7 @@ from .._bulk import BulkImport, KeyFunction
 from .._exceptions import ConflictError
 from .._outage import DEFAULT_MAX_OUTAGE
 from .._pagination import AsyncPager
-from .._wire import NOT_GIVEN, NotGiven, body, path_id
+from .._wire import NOT_GIVEN, NotGiven, body, path_id, strings
 from ..models.candidates import Candidate, CandidateStatus
 from . import _validate
 from ._base import Resource
@@ -69,7 +69,7 @@ class Candidates(Resource):
             phone_number=phone_number,
             gdpr_expiry_date=gdpr_expiry_date,
             job_id=job_id,
-            job_ids=job_ids,
+            job_ids=strings("job_ids", job_ids),
             metadata=metadata,
         )
         _validate.check(_validate.candidate, payload)
@@ -101,7 +101,7 @@ class Candidates(Resource):
             gdpr_expiry_date=gdpr_expiry_date,
             status=status,
             job_id=job_id,
-            job_ids=job_ids,
+            job_ids=strings("job_ids", job_ids),
             metadata=metadata,
         )
         _validate.check(_validate.candidate_update, payload)

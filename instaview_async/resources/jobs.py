@@ -10,7 +10,7 @@ from .._envelope import parse_json, structure, unwrap
 from .._error_mapping import error_from_response
 from .._outage import DEFAULT_MAX_OUTAGE
 from .._pagination import AsyncPager
-from .._wire import NOT_GIVEN, NotGiven, body, nested, path_id
+from .._wire import NOT_GIVEN, NotGiven, body, nested, path_id, sequence, strings
 from ..models.jobs import (
     Education,
     Experience,
@@ -77,10 +77,10 @@ class Jobs(Resource):
             status=status,
             job_url=job_url,
             benefits=benefits,
-            required_skills=required_skills,
-            nice_to_have_skills=nice_to_have_skills,
-            language_requirements=_nested(language_requirements),
-            education=education,
+            required_skills=strings("required_skills", required_skills),
+            nice_to_have_skills=strings("nice_to_have_skills", nice_to_have_skills),
+            language_requirements=_nested(sequence("language_requirements", language_requirements)),
+            education=strings("education", education),
             experience=experience,
             contract_type=contract_type,
             location=_nested(location),
@@ -140,10 +140,10 @@ class Jobs(Resource):
             status=status,
             job_url=job_url,
             benefits=benefits,
-            required_skills=required_skills,
-            nice_to_have_skills=nice_to_have_skills,
-            language_requirements=_nested(language_requirements),
-            education=education,
+            required_skills=strings("required_skills", required_skills),
+            nice_to_have_skills=strings("nice_to_have_skills", nice_to_have_skills),
+            language_requirements=_nested(sequence("language_requirements", language_requirements)),
+            education=strings("education", education),
             experience=experience,
             contract_type=contract_type,
             location=_nested(location),

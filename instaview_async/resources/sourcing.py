@@ -18,7 +18,7 @@ import anyio
 from .._envelope import parse_json, structure
 from .._error_mapping import error_from_body, error_from_response
 from .._exceptions import APITimeoutError, ValidationError
-from .._wire import NOT_GIVEN, NotGiven, body, path_id
+from .._wire import NOT_GIVEN, NotGiven, body, path_id, strings
 from ..models.sourcing import (
     EnrichmentResults,
     PreviewResults,
@@ -348,8 +348,9 @@ def _check_range(
 
 
 def _check_profile_ids(profile_ids: Any) -> dict[str, str]:
-    if isinstance(profile_ids, (str, bytes)) or not isinstance(profile_ids, Sequence):
-        return {"profileIds": "must be a list of profile ids, not a single string"}
+    strings("profile_ids", profile_ids)
+    if profile_ids is None:
+        raise TypeError("profile_ids must be a list or tuple, not NoneType")
     if not 1 <= len(profile_ids) <= MAX_PROFILE_IDS:
         return {"profileIds": f"must hold 1-{MAX_PROFILE_IDS} ids, got {len(profile_ids)}"}
     if not all(isinstance(i, str) and i.strip() for i in profile_ids):

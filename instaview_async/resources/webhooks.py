@@ -13,7 +13,7 @@ from .._envelope import parse_json, unwrap
 from .._error_mapping import error_from_response
 from .._exceptions import ValidationError
 from .._pagination import AsyncPager, Page, decode_page
-from .._wire import NOT_GIVEN, NotGiven, body, nested, path_id
+from .._wire import NOT_GIVEN, NotGiven, body, nested, path_id, sequence
 from ..models.webhooks import (
     WebhookConfig,
     WebhookEventType,
@@ -162,9 +162,7 @@ def _path(webhook_id: str) -> str:
 
 def _events(events: Iterable[_Event]) -> list[Any]:
     """Normalise every known spelling to UPPER_SNAKE; unknown names are sent as given."""
-    if isinstance(events, (str, bytes)):
-        raise _invalid("events", "must be a list of event names, not a single string")
-    return [_event_wire(event) for event in events]
+    return [_event_wire(event) for event in sequence("events", events)]
 
 
 def _event_wire(event: _Event) -> Any:
@@ -182,6 +180,7 @@ def _headers(headers: Sequence[_Header] | NotGiven | None) -> Any:
 
 def _check(*, url: Any, name: Any, headers: Any) -> None:
     """Apply the documented limits before sending; raise ValidationError naming the fields."""
+    sequence("headers", headers)
     problems: dict[str, str] = {}
     if isinstance(url, str):
         _check_url(url, problems)

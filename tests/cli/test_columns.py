@@ -125,3 +125,38 @@ def test_help_documents_columns_key_and_exit_statuses() -> None:
     for status in ("0 every row done", "1 some rows failed", "2 bad usage", "3 stopped early"):
         assert status in text
     assert "130 interrupted" in text
+
+
+def test_json_lines_take_lists_and_objects_as_they_are(
+    tmp_path: Path, served: Served, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A JSON array of job ids and a metadata object pass through; lines may spell keys
+    differently, but one line giving a field twice fails alone; a key no field takes is named
+    once."""
+    (job_id,) = make_jobs(served)
+    source = tmp_path / "people.jsonl"
+    source.write_text(
+        f'{{"firstName": "A", "lastName": "B", "email": "a@x.io", "jobIds": ["{job_id}"]}}\n'
+        '{"first_name": "C", "last_name": "D", "phone": "+421900000002", '
+        '"metadata": {"src": "fair", "n": 3}, "notes": "x"}\n'
+        '{"firstName": "E", "first_name": "F", "lastName": "G", "email": "e@x.io"}\n',
+        encoding="utf-8",
+    )
+    report = tmp_path / "report.jsonl"
+    assert main(["import", "candidates", str(source), "--report", str(report)]) == 1
+    rows = by_line(report)
+    assert rows[3]["status"] == "failed"
+    assert "'firstName' and 'first_name' both give first_name" in rows[3]["error"]["message"]
+    assert served.fake.candidates[rows[1]["id"]]["jobIds"] == [job_id]
+    assert served.fake.candidates[rows[2]["id"]]["metadata"] == {"src": "fair", "n": 3}
+    assert capsys.readouterr().err.count("'notes'") == 1
+
+
+def test_two_csv_columns_for_one_field_exit_2(
+    tmp_path: Path, served: Served, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """'Email' and 'E-mail' in one header: which one is meant cannot be told; nothing is sent."""
+    source = _csv(tmp_path / "people.csv", "First Name,Last Name,Email,E-mail\nA,B,a@x.io,b@x.io\n")
+    assert main(["import", "candidates", str(source)]) == 2
+    assert "columns 'Email' and 'E-mail' both give email" in capsys.readouterr().err
+    assert served.fake.requests == ()

@@ -49,6 +49,7 @@ def test_no_key_says_set_instaview_api_key(
         (["import", "jobs", "f.csv", "--encoding", "klingon"], "unknown encoding 'klingon'"),
         (["import", "jobs", "f.csv", "--encoding", "utf-16"], "utf-16 is not supported"),
         (["import", "candidates", "f.csv", "--grace", "-1"], "argument --grace: '-1' is negative"),
+        (["import", "jobs", "f.csv", "--max-outage", "inf"], "'inf' is not a finite number"),
     ],
 )
 def test_out_of_range_options_are_argparse_errors_naming_the_value(

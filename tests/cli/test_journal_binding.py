@@ -38,15 +38,24 @@ def test_a_fake_journal_is_refused_by_a_real_run_before_any_request(
 def test_a_journal_of_one_file_is_refused_for_another(
     tmp_path: Path, served: Served, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    """a.csv's journal used for b.csv exits 2 naming the other file; b.csv is then imported."""
+    """a.csv's journal used for b.csv exits 2 naming the other file, leaving the journal and
+    the last report as they were; b.csv with its own journal is then imported."""
     a = _people(tmp_path / "a.csv", "a")
     b = _people(tmp_path / "b.csv", "b")
-    journal = tmp_path / "import.journal"
-    assert main(["import", "candidates", str(a), "--journal", str(journal)]) == 0
+    journal, report = tmp_path / "import.journal", tmp_path / "report.jsonl"
+    assert (
+        main(["import", "candidates", str(a), "--journal", str(journal), "--report", str(report)])
+        == 0
+    )
     assert len(served.fake.candidates) == 4
+    kept = (journal.read_bytes(), report.read_bytes())
     capsys.readouterr()
-    assert main(["import", "candidates", str(b), "--journal", str(journal)]) == 2
+    assert (
+        main(["import", "candidates", str(b), "--journal", str(journal), "--report", str(report)])
+        == 2
+    )
     assert "another file (a.csv)" in capsys.readouterr().err
+    assert (journal.read_bytes(), report.read_bytes()) == kept
     assert len(served.fake.candidates) == 4
     assert main(["import", "candidates", str(b), "--journal", str(tmp_path / "b.journal")]) == 0
     assert len(served.fake.candidates) == 8

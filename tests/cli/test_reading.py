@@ -101,3 +101,15 @@ def test_a_row_with_more_cells_than_the_header_fails_alone(tmp_path: Path, serve
     assert rows[2]["status"] == "created"
     assert rows[3]["status"] == "failed"
     assert "more cells than the header" in rows[3]["error"]["message"]
+
+
+def test_json_lines_that_are_all_broken_fail_line_by_line(tmp_path: Path, served: Served) -> None:
+    """No line parses: each fails with its reason (not a "missing column" exit)."""
+    source = tmp_path / "people.jsonl"
+    source.write_text('{"firstName": "A",\nnot json\n')
+    report = tmp_path / "report.jsonl"
+    assert _import(str(source), "--report", str(report)) == 1
+    assert {n: r["error"]["code"] for n, r in by_line(report).items()} == {
+        1: "INVALID_LINE",
+        2: "INVALID_LINE",
+    }
