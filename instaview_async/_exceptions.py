@@ -123,7 +123,7 @@ class ValidationError(APIError):
         # Reasons the message already says are left out: the SDK's own refusals list every
         # field in the message, and MISSING_REQUIRED_FIELD's one reason is its message.
         listed = [
-            field_reason(field, reason)
+            _field_reason(field, reason)
             for field, reason in self.field_errors.items()
             if str(reason) not in self.message
         ]
@@ -222,7 +222,7 @@ class ResponseDecodeError(InstaViewError):
         self.status_code = response.status_code if response is not None else None
 
 
-def field_reason(field: str, reason: object) -> str:
+def _field_reason(field: str, reason: object) -> str:
     """``field: reason``, or the reason alone when it already starts with the field's name."""
     if isinstance(reason, (list, tuple)):
         reason = "; ".join(str(r) for r in reason)
@@ -230,11 +230,11 @@ def field_reason(field: str, reason: object) -> str:
     return text if text.startswith(field) else f"{field}: {text}"
 
 
-def not_sent(fields: Mapping[str, str]) -> ValidationError:
+def _not_sent(fields: Mapping[str, str]) -> ValidationError:
     """The ValidationError of a request the SDK refused before sending, naming every field."""
     from ._details import ValidationErrorDetails  # loads the converter: only when refusing
 
-    listed = "; ".join(field_reason(field, reason) for field, reason in fields.items())
+    listed = "; ".join(_field_reason(field, reason) for field, reason in fields.items())
     return ValidationError(
         f"invalid request (not sent): {listed}",
         code="VALIDATION_ERROR",
@@ -242,7 +242,7 @@ def not_sent(fields: Mapping[str, str]) -> ValidationError:
     )
 
 
-def request_target(request: Request) -> str:
+def _request_target(request: Request) -> str:
     """``GET /jobs to host:port`` for a message; the port comes from the scheme when not given.
 
     The query string is left out: it may carry search terms or personal data.

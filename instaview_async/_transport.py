@@ -6,7 +6,7 @@ import logging
 import time
 from typing import TYPE_CHECKING, Any
 
-from ._exceptions import APIConnectionError, APITimeoutError, request_target
+from ._exceptions import APIConnectionError, APITimeoutError, _request_target
 from .middleware.retry import ATTEMPT
 
 if TYPE_CHECKING:
@@ -59,12 +59,12 @@ class HTTPXSend:
             return response
         except self._timeout_error as exc:
             raise APITimeoutError(
-                f"{request_target(request)} timed out ({type(exc).__name__})",
+                f"{_request_target(request)} timed out ({type(exc).__name__})",
                 request=request,
             ) from exc
         except self._request_error as exc:
             raise APIConnectionError(
-                f"{request_target(request)} failed: {_reason(exc)}",
+                f"{_request_target(request)} failed: {_reason(exc)}",
                 request=request,
             ) from exc
 

@@ -126,7 +126,7 @@ _DOTS = frozenset(("", ".", ".."))
 
 
 def _bad_id(name: str, value: str) -> Exception:
-    from ._exceptions import not_sent
+    from ._exceptions import _not_sent
 
     if not value.strip():
         reason = "must be a non-empty string"
@@ -138,4 +138,4 @@ def _bad_id(name: str, value: str) -> Exception:
             "characters"
         )
     shown = value if len(value) <= 40 else value[:40] + "..."
-    return not_sent({name: f"{reason} (got {shown!r})"})
+    return _not_sent({name: f"{reason} (got {shown!r})"})

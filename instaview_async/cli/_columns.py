@@ -205,7 +205,7 @@ class Plan:
     def check_row(self, fields: Mapping[str, Any]) -> None:
         """Raise the SDK's ValidationError when a required value is empty (nothing is sent)."""
         missing = [name for name in self.kind.row_required if name not in fields]
-        raise_if_any({to_camel(name): "is required (the cell is empty)" for name in missing})
+        raise_if_any({to_camel(name): "is required (empty or missing)" for name in missing})
 
 
 def _items(target: _Target, value: Any) -> Iterator[tuple[str | None, str, Any]]:

@@ -37,10 +37,26 @@ def register(commands: Any) -> None:
         help="allow a --host outside the loopback range (the fake has no real security)",
     )
     limits = serve.add_argument_group("rate limit (per key)")
-    limits.add_argument("--requests-per-minute", type=_positive_int, metavar="N")
-    limits.add_argument("--requests-per-hour", type=_positive_int, metavar="N")
-    limits.add_argument("--minute-seconds", type=_positive_float, default=60.0, metavar="S")
-    limits.add_argument("--hour-seconds", type=_positive_float, default=3600.0, metavar="S")
+    limits.add_argument(
+        "--requests-per-minute", type=_positive_int, metavar="N", help="default: unlimited"
+    )
+    limits.add_argument(
+        "--requests-per-hour", type=_positive_int, metavar="N", help="default: unlimited"
+    )
+    limits.add_argument(
+        "--minute-seconds",
+        type=_positive_float,
+        default=60.0,
+        metavar="S",
+        help="length of the 'minute' window (default 60; a demo may use 1)",
+    )
+    limits.add_argument(
+        "--hour-seconds",
+        type=_positive_float,
+        default=3600.0,
+        metavar="S",
+        help="length of the 'hour' window (default 3600)",
+    )
     limits.add_argument(
         "--rate-limit-body",
         choices=("envelope", "throttler"),
@@ -48,17 +64,44 @@ def register(commands: Any) -> None:
         help="the 429's body (default: the error-handling page's envelope)",
     )
     faults = serve.add_argument_group("faults")
-    faults.add_argument("--fault-rate", type=_rate, default=0.0, metavar="P")
-    faults.add_argument("--malformed-rate", type=_rate, default=0.0, metavar="P")
-    faults.add_argument("--drop-after-commit-rate", type=_rate, default=0.0, metavar="P")
-    faults.add_argument("--latency", type=_seconds, default=0.0, metavar="S")
+    faults.add_argument(
+        "--fault-rate", type=_rate, default=0.0, metavar="P", help="share of 5xx replies (0-1)"
+    )
+    faults.add_argument(
+        "--malformed-rate",
+        type=_rate,
+        default=0.0,
+        metavar="P",
+        help="share of HTML 502s and cut-off JSON bodies (0-1)",
+    )
+    faults.add_argument(
+        "--drop-after-commit-rate",
+        type=_rate,
+        default=0.0,
+        metavar="P",
+        help="share of requests written, then dropped with no reply (0-1)",
+    )
+    faults.add_argument(
+        "--latency", type=_seconds, default=0.0, metavar="S", help="seconds added to each request"
+    )
     faults.add_argument("--seed", type=int, default=0, help="seed of ids, keys and faults")
     rules = serve.add_argument_group("key and business rules")
     rules.add_argument(
         "--scopes", type=_scopes, metavar="S1,S2", help="scopes of the printed key (default all)"
     )
-    rules.add_argument("--monthly-interview-limit", type=_positive_int, metavar="N")
-    rules.add_argument("--sourcing-seconds", type=_seconds, default=0.0, metavar="S")
+    rules.add_argument(
+        "--monthly-interview-limit",
+        type=_positive_int,
+        metavar="N",
+        help="interviews per company and month before 402 (default: none)",
+    )
+    rules.add_argument(
+        "--sourcing-seconds",
+        type=_seconds,
+        default=0.0,
+        metavar="S",
+        help="how long a sourcing run stays processing (default 0)",
+    )
     serve.set_defaults(fake_server_parser=serve)
 
 
@@ -74,16 +117,15 @@ def run(args: argparse.Namespace) -> int:
             f"--host {args.host} is not a loopback address; the fake has no real security, "
             "so pass --allow-non-loopback to serve it beyond this machine"
         )
-    try:
-        faults = Faults(
-            error_rate=args.fault_rate,
-            malformed_rate=args.malformed_rate,
-            drop_after_commit_rate=args.drop_after_commit_rate,
-            latency=args.latency,
-            seed=args.seed,
-        )
-    except ValueError as exc:  # e.g. --fault-rate plus --malformed-rate above 1
-        parser.error(str(exc).replace("error_rate", "--fault-rate").replace("_", "-"))
+    if args.fault_rate + args.malformed_rate > 1:  # both are drawn from one roll per request
+        parser.error("--fault-rate plus --malformed-rate must not exceed 1")
+    faults = Faults(
+        error_rate=args.fault_rate,
+        malformed_rate=args.malformed_rate,
+        drop_after_commit_rate=args.drop_after_commit_rate,
+        latency=args.latency,
+        seed=args.seed,
+    )
     fake = FakeInstaView(
         requests_per_minute=args.requests_per_minute,
         requests_per_hour=args.requests_per_hour,

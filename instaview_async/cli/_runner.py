@@ -141,7 +141,7 @@ class _Run:
             self.fail(item.line, "INVALID_LINE", str(exc))
             return None
         except ValidationError as exc:
-            self.fail(item.line, exc.code or "VALIDATION_ERROR", exc.message)
+            self.fail(item.line, *_error(exc))
             return None
         entry = None if self.journal is None else await self.journal.get(str(item.line))
         if entry is None:
@@ -201,10 +201,12 @@ def _resource_id(result: BulkResult[Any]) -> str | None:
 
 
 def _error(error: Exception | None) -> tuple[str, str]:
-    if isinstance(error, ValidationError):
-        return error.code or "VALIDATION_ERROR", _with_fields(error)
+    """(code, message) for the report: the API's code apart, the message with field reasons."""
     if isinstance(error, APIError):
-        return error.code or type(error).__name__, str(error)
+        message = _with_fields(error) if isinstance(error, ValidationError) else error.message
+        if error.request_id:
+            message += f" (request_id={error.request_id})"
+        return error.code or type(error).__name__, message
     if error is None:
         return "UNKNOWN", "unknown error"
     return type(error).__name__, str(error) or type(error).__name__
@@ -212,7 +214,7 @@ def _error(error: Exception | None) -> tuple[str, str]:
 
 def _with_fields(error: ValidationError) -> str:
     """The message, plus the per-field reasons when the message does not already give them."""
-    message = str(error)
+    message = error.message
     missing = {k: v for k, v in error.field_errors.items() if k not in message}
     if not missing:
         return message

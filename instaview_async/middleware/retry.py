@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 
 import anyio
 
-from .._exceptions import APIConnectionError, APITimeoutError, request_target
+from .._exceptions import APIConnectionError, APITimeoutError, _request_target
 from .._policies import RetryPolicy
 from .._retry_after import header_retry_after
 from .._stats import ClientStats
@@ -120,7 +120,7 @@ class Retry:
         with anyio.move_on_after(deadline - self._clock()):
             return await call_next(request)
         raise APITimeoutError(
-            f"{request_target(request)}: no complete answer within the call's "
+            f"{_request_target(request)}: no complete answer within the call's "
             f"{self.policy.timeout}s deadline (RetryPolicy.timeout)",
             request=request,
         )

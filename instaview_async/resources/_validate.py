@@ -12,7 +12,7 @@ from collections.abc import Callable, Mapping
 from datetime import datetime
 from typing import Any
 
-from .._exceptions import ValidationError, not_sent
+from .._exceptions import ValidationError, _not_sent
 
 __all__ = [
     "Problems",
@@ -38,7 +38,7 @@ def raise_if_any(problems: Problems) -> None:
 
 def invalid(problems: Mapping[str, str]) -> ValidationError:
     """The ValidationError of a request refused before sending, naming every field."""
-    return not_sent(problems)
+    return _not_sent(problems)
 
 
 def check(rule: Callable[..., None], *args: Any, **kwargs: Any) -> None:
