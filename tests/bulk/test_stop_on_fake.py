@@ -57,7 +57,7 @@ async def test_an_api_unreachable_from_the_start_stops_naming_host_and_port() ->
         == f"the API at 127.0.0.1:{port} is unreachable: ConnectError: Connection refused"
     )
     assert isinstance(stopped.cause, iv.APIConnectionError)
-    assert time.monotonic() - started < 5
+    assert time.monotonic() - started < 30  # not max_outage (300 s): no waiting at all
 
 
 async def test_a_rejected_key_stops_the_import_at_the_first_401() -> None:
@@ -118,4 +118,4 @@ async def test_an_api_gone_for_longer_than_max_outage_stops_the_import() -> None
         "ConnectError: Connection refused"
     )
     assert isinstance(stopped.cause, iv.APIConnectionError)
-    assert elapsed < 10
+    assert elapsed < 30  # about max_outage, loose for loaded machines

@@ -179,3 +179,17 @@ def test_binding_round_trips_through_json() -> None:
     assert again == binding and again.source_name == "a.csv"
     with pytest.raises(JournalError):
         JournalBinding.from_json('{"nope": 1}')
+
+
+async def test_the_last_entry_for_a_row_wins(tmp_path: Path) -> None:
+    """A row recorded twice (existing, then created) reads back as its last entry."""
+    path = tmp_path / "j.jsonl"
+    await _write(
+        path,
+        JournalEntry(row_id="2", status="existing", resource_id="c1"),
+        JournalEntry(row_id="2", status="created", resource_id="c2"),
+    )
+    journal = FileJournal(path)
+    await journal.bind(BINDING)
+    assert await journal.get("2") == JournalEntry(row_id="2", status="created", resource_id="c2")
+    await journal.aclose()
