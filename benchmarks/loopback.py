@@ -3,7 +3,9 @@
 A minimal keep-alive HTTP/1.1 server (``benchmarks._server``) runs in its own process on
 127.0.0.1. Each candidate keeps its own client (and so its own warm pool) for the whole row; in
 each round every candidate runs the same number of ``GET /jobs/{id}`` calls, split over the
-tasks, and its rate is compared with the baseline's rate from the same round.
+tasks, and its rate is compared with the baseline's rate from the same round. Raw httpx2 and the
+SDK on httpx2 join the candidates when httpx2 is installed, raw aiohttp and the SDK with
+``AiohttpTransport`` when aiohttp is.
 """
 
 from __future__ import annotations
@@ -70,6 +72,7 @@ async def _candidates(base_url: str, stack: AsyncExitStack) -> dict[str, Call]:
         instaview_async.AsyncClient(api_key="bench", base_url=base_url)
     )
     calls: dict[str, Call] = {"raw httpx": raw_httpx, "SDK": lambda: sdk.jobs.get("job_0001")}
+    await _httpx2_candidates(base_url, stack, calls)
     try:
         import aiohttp
 
@@ -91,6 +94,25 @@ async def _candidates(base_url: str, stack: AsyncExitStack) -> dict[str, Call]:
     calls["raw aiohttp"] = raw_aiohttp
     calls["SDK + AiohttpTransport"] = lambda: fast.jobs.get("job_0001")
     return calls
+
+
+async def _httpx2_candidates(base_url: str, stack: AsyncExitStack, calls: dict[str, Call]) -> None:
+    try:
+        import httpx2
+    except ImportError:  # the httpx2 extra is not installed: those candidates are left out
+        return
+    url = f"{base_url}/jobs/job_0001"
+    limits = httpx2.Limits(max_connections=64, max_keepalive_connections=64)
+    raw = await stack.enter_async_context(httpx2.AsyncClient(limits=limits))
+
+    async def raw_httpx2() -> object:
+        return json.loads((await raw.get(url)).content)
+
+    sdk = await stack.enter_async_context(
+        instaview_async.AsyncClient(api_key="bench", base_url=base_url, http_backend="httpx2")
+    )
+    calls["raw httpx2"] = raw_httpx2
+    calls["SDK on httpx2"] = lambda: sdk.jobs.get("job_0001")
 
 
 async def _measure(
@@ -135,6 +157,21 @@ def _rows(many: dict[str, list[float]], one: dict[str, list[float]]) -> list[Row
             note="requests/s ratio",
         )
     ]
+    if "raw httpx2" in many:
+        on_httpx2 = median_ratio(many, "SDK on httpx2", "raw httpx2")
+        rows.append(
+            Row(
+                measure="64 tasks, loopback",
+                subject="SDK on httpx2",
+                baseline="raw httpx2, 64-conn pool",
+                ratio=on_httpx2,
+                target=">= 0.9",
+                met=on_httpx2 >= 0.9,
+                note="SDK on httpx2 / raw httpx: "
+                f"{median_ratio(many, 'SDK on httpx2', 'raw httpx'):.1f}; raw httpx2 / raw httpx: "
+                f"{median_ratio(many, 'raw httpx2', 'raw httpx'):.1f}",
+            )
+        )
     if "raw aiohttp" in many:
         fast = median_ratio(many, "SDK + AiohttpTransport", "raw httpx")
         half = median_ratio(many, "SDK + AiohttpTransport", "raw aiohttp")
@@ -175,4 +212,19 @@ def _rows(many: dict[str, list[float]], one: dict[str, list[float]]) -> list[Row
             ),
         )
     )
+    if "raw httpx2" in one:
+        single2 = median_ratio(one, "SDK on httpx2", "raw httpx")
+        rows.append(
+            Row(
+                measure="1 task, loopback",
+                subject="SDK on httpx2",
+                baseline="raw httpx",
+                ratio=single2,
+                target=">= 1.3",
+                met=single2 >= 1.3,
+                note="SDK on httpx2 / raw httpx2: "
+                f"{median_ratio(one, 'SDK on httpx2', 'raw httpx2'):.2f}; raw httpx2 / raw httpx: "
+                f"{median_ratio(one, 'raw httpx2', 'raw httpx'):.2f}",
+            )
+        )
     return rows

@@ -12,13 +12,13 @@ from types import TracebackType
 from typing import TYPE_CHECKING, Any, TypeVar
 
 import attrs
-import httpx
 
 from . import _options
 from ._budget import budget_scope
 from ._envelope import decode, parse_json, unwrap
 from ._error_mapping import error_from_response
 from ._exceptions import InstaViewError
+from ._http import Family, choose
 from ._pagination import AsyncPager, Page, decode_page
 from ._policies import CircuitBreakerPolicy, RateLimitPolicy, RetryPolicy
 from ._stats import ClientStats
@@ -39,6 +39,10 @@ from .middleware.retry import ATTEMPT
 from .resources._base import Resource
 
 if TYPE_CHECKING:
+    import httpx
+    import httpx2
+
+    from ._http import HTTPBackend, Request, Response, Timeout
     from .resources.agents import Agents
     from .resources.billing import Billing
     from .resources.candidates import Candidates
@@ -63,7 +67,8 @@ logger = logging.getLogger("instaview_async")
 class _Shared:
     """What a client and its ``with_options`` copies share: pool, gate, breaker, counters."""
 
-    http_client: httpx.AsyncClient
+    http_client: httpx.AsyncClient | httpx2.AsyncClient
+    family: Family
     owns_http_client: bool
     circuit_breaker: CircuitBreaker | None
     rate_limit: RateLimit | None
@@ -90,7 +95,8 @@ class AsyncClient:
             ``$INSTAVIEW_BASE_URL``, else ``https://api.instaview.sk``.
         company_id: For ATS partner keys: the company to act for, sent as ``?companyId=``.
         timeout: Seconds (a positive number) for each connect, read, write and pool wait, or
-            an ``httpx.Timeout``. ``RetryPolicy.timeout`` bounds a whole call.
+            an ``httpx.Timeout`` (or ``httpx2.Timeout``). ``RetryPolicy.timeout`` bounds a
+            whole call.
         retry: When and how often to retry (`RetryPolicy`); ``None`` sends each request once.
         circuit_breaker: When to stop calling a failing API (`CircuitBreakerPolicy`);
             ``None`` disables the breaker.
@@ -98,10 +104,14 @@ class AsyncClient:
             disables the shared gate and pacing.
         middleware: Your own middlewares, outermost first; they run outside the SDK's layers
             and never see the API key.
-        http_client: Your own ``httpx.AsyncClient`` (its headers and settings apply); the SDK
-            leaves it open for you to close.
-        transport: An httpx transport for a client the SDK creates and closes (for example
-            ``httpx.MockTransport`` in tests, or `AiohttpTransport`); not with ``http_client``.
+        http_client: Your own ``httpx.AsyncClient`` or ``httpx2.AsyncClient`` (its headers
+            and settings apply); the SDK leaves it open for you to close.
+        transport: An httpx (or httpx2) transport for a client the SDK creates and closes (for
+            example ``httpx.MockTransport`` in tests, or `AiohttpTransport`); not with
+            ``http_client``.
+        http_backend: ``"httpx"`` or ``"httpx2"`` for the client the SDK creates; default: the
+            family of ``http_client`` or ``transport``, else ``$INSTAVIEW_HTTP_BACKEND``, else
+            httpx. Mixing families is a TypeError.
     """
 
     def __init__(
@@ -110,13 +120,14 @@ class AsyncClient:
         api_key: str | None = None,
         base_url: str | None = None,
         company_id: str | None = None,
-        timeout: float | httpx.Timeout = 30.0,
+        timeout: float | Timeout = 30.0,
         retry: RetryPolicy | None = RetryPolicy(),
         circuit_breaker: CircuitBreakerPolicy | None = CircuitBreakerPolicy(),
         rate_limit: RateLimitPolicy | None = RateLimitPolicy(),
-        middleware: Sequence[Middleware] = (),
-        http_client: httpx.AsyncClient | None = None,
-        transport: httpx.AsyncBaseTransport | None = None,
+        middleware: Sequence[Middleware[Any, Any]] = (),
+        http_client: httpx.AsyncClient | httpx2.AsyncClient | None = None,
+        transport: httpx.AsyncBaseTransport | httpx2.AsyncBaseTransport | None = None,
+        http_backend: HTTPBackend | None = None,
     ) -> None:
         key = _options.api_key(
             api_key if api_key is not None else os.environ.get("INSTAVIEW_API_KEY", "")
@@ -131,18 +142,19 @@ class AsyncClient:
             else os.environ.get("INSTAVIEW_BASE_URL") or DEFAULT_BASE_URL
         )
         self._company_id = _options.optional_str(company_id, "company_id")
-        self._timeout = _options.timeout(timeout)
         self._retry = _options.instance(retry, "retry", RetryPolicy)
         _options.instance(circuit_breaker, "circuit_breaker", CircuitBreakerPolicy)
         _options.instance(rate_limit, "rate_limit", RateLimitPolicy)
         self._middleware = _options.middleware(middleware)
-        _options.instance(http_client, "http_client", httpx.AsyncClient)
-        _options.instance(transport, "transport", httpx.AsyncBaseTransport)
+        # The family check also refuses an http_client or transport of neither family.
+        family = choose(http_backend, http_client, transport, self._middleware)
+        self._timeout = family.timeout(_options.timeout(timeout))
         if http_client is not None and transport is not None:
             raise ValueError("give http_client or transport, not both (set the transport on it)")
         stats = ClientStats()
         self._shared = _Shared(
-            http_client=http_client or _default_http_client(transport),
+            http_client=http_client or _default_http_client(family, transport),
+            family=family,
             owns_http_client=http_client is None,
             circuit_breaker=None
             if circuit_breaker is None
@@ -157,7 +169,7 @@ class AsyncClient:
         self._original = True
         self._chain = self._build_chain()
 
-    def _build_chain(self) -> CallNext:
+    def _build_chain(self) -> CallNext[Any, Any]:
         shared = self._shared
         layers = default_middleware(
             auth=self._auth,
@@ -165,12 +177,12 @@ class AsyncClient:
             circuit_breaker=shared.circuit_breaker,
             rate_limit=shared.rate_limit,
         )
-        return compose((*self._middleware, *layers), HTTPXSend(shared.http_client))
+        return compose((*self._middleware, *layers), HTTPXSend(shared.http_client, shared.family))
 
     def with_options(
         self,
         *,
-        timeout: float | httpx.Timeout | NotGiven = NOT_GIVEN,
+        timeout: float | Timeout | NotGiven = NOT_GIVEN,
         retry: RetryPolicy | NotGiven | None = NOT_GIVEN,
         company_id: str | NotGiven | None = NOT_GIVEN,
     ) -> AsyncClient:
@@ -182,7 +194,7 @@ class AsyncClient:
         copy._closed = False
         copy._original = False
         if not isinstance(timeout, NotGiven):
-            copy._timeout = _options.timeout(timeout)
+            copy._timeout = self._shared.family.timeout(_options.timeout(timeout))
         if not isinstance(retry, NotGiven):
             copy._retry = _options.instance(retry, "retry", RetryPolicy)
         if not isinstance(company_id, NotGiven):
@@ -246,11 +258,12 @@ class AsyncClient:
 
     # -- the send path, used by every resource ------------------------------------------------
 
-    async def send(self, request: httpx.Request) -> httpx.Response:
+    async def send(self, request: Request) -> Response:
         """Send a prepared request through the whole middleware chain; raise no HTTP errors."""
         self._check_open()
         self._shared.stats.requests += 1
-        return await self._chain(request)
+        response: Response = await self._chain(request)
+        return response
 
     def build_request(
         self,
@@ -260,7 +273,7 @@ class AsyncClient:
         params: Mapping[str, Any] | None = None,
         json: Any = None,
         idempotency_key: str | None = None,
-    ) -> httpx.Request:
+    ) -> Request:
         """Build a request to ``path`` with the company, timeout and idempotency key applied."""
         query = {k: _query_value(v) for k, v in (params or {}).items() if v is not None}
         if self._company_id is not None:
@@ -281,7 +294,7 @@ class AsyncClient:
         headers = list(self._shared.default_headers)
         if idempotency_key:
             headers.append((b"Idempotency-Key", idempotency_key.encode()))
-        return httpx.Request(
+        request: Request = self._shared.family.Request(
             method,
             self._base_url + path,
             params=query or None,
@@ -289,6 +302,7 @@ class AsyncClient:
             headers=headers,
             extensions={"timeout": self._timeout.as_dict()},
         )
+        return request
 
     async def request(
         self,
@@ -406,7 +420,7 @@ class AsyncClient:
         return Sourcing(self)
 
 
-def _already_deleted(request: httpx.Request, response: httpx.Response) -> bool:
+def _already_deleted(request: Request, response: Response) -> bool:
     """True for a retried DELETE answered 404 RESOURCE_NOT_FOUND: an earlier attempt did it.
 
     When the first attempt's reply is lost (connection dropped, timeout, or a 5xx from a
@@ -440,10 +454,10 @@ def _query_value(value: Any) -> Any:
     return value
 
 
-def _default_http_client(transport: httpx.AsyncBaseTransport | None) -> httpx.AsyncClient:
-    return httpx.AsyncClient(
+def _default_http_client(family: Family, transport: object | None) -> Any:
+    return family.AsyncClient(
         transport=transport,
         headers={"User-Agent": _USER_AGENT},
-        limits=httpx.Limits(max_connections=100, max_keepalive_connections=100),
+        limits=family.Limits(max_connections=100, max_keepalive_connections=100),
         follow_redirects=False,
     )

@@ -4,15 +4,17 @@ from __future__ import annotations
 
 import json
 from datetime import datetime
-from typing import Any, Generic, TypeVar, cast
+from typing import TYPE_CHECKING, Any, Generic, TypeVar, cast
 
 import attrs
-import httpx
 
 from ._converter import converter, describe_failure
 from ._error_body import ErrorBody
 from ._error_mapping import error_from_body, error_from_response
 from ._exceptions import ResponseDecodeError
+
+if TYPE_CHECKING:
+    from ._http import Response
 
 __all__ = ["Envelope", "ErrorBody", "decode", "parse_json", "unwrap"]
 
@@ -29,7 +31,7 @@ class Envelope(Generic[T]):
     timestamp: datetime | None = None
 
 
-def parse_json(response: httpx.Response) -> Any:
+def parse_json(response: Response) -> Any:
     """Return the reply's JSON, or raise ResponseDecodeError saying why it is not JSON."""
     try:
         return json.loads(response.content)
@@ -41,7 +43,7 @@ def parse_json(response: httpx.Response) -> Any:
         ) from None
 
 
-def unwrap(payload: Any, response: httpx.Response) -> Any:
+def unwrap(payload: Any, response: Response) -> Any:
     """Return the ``data`` of an envelope; a bare DTO (as some pages show) is its own data."""
     if type(payload) is dict and "success" in payload:
         if payload["success"] is False or payload.get("error"):
@@ -51,7 +53,7 @@ def unwrap(payload: Any, response: httpx.Response) -> Any:
     return payload
 
 
-def decode(response: httpx.Response, cl: type[T] | Any) -> T:
+def decode(response: Response, cl: type[T] | Any) -> T:
     """Decode a reply into ``cl``; raise the matching APIError for an error reply."""
     if not response.is_success:
         raise error_from_response(response)
@@ -60,7 +62,7 @@ def decode(response: httpx.Response, cl: type[T] | Any) -> T:
     return result
 
 
-def structure(data: Any, cl: type[T] | Any, response: httpx.Response) -> T:
+def structure(data: Any, cl: type[T] | Any, response: Response) -> T:
     """Structure ``data`` into ``cl`` or raise ResponseDecodeError naming the mismatched path."""
     try:
         return cast(T, converter.structure(data, cl))
@@ -72,6 +74,6 @@ def structure(data: Any, cl: type[T] | Any, response: httpx.Response) -> T:
         ) from None
 
 
-def _where(response: httpx.Response) -> str:
+def _where(response: Response) -> str:
     request = response.request
     return f"{request.method} {request.url.path} -> {response.status_code}"

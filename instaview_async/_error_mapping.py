@@ -5,14 +5,15 @@ from __future__ import annotations
 import json
 import time
 from collections.abc import Callable, Mapping
-from typing import Any
-
-import httpx
+from typing import TYPE_CHECKING, Any
 
 from . import _exceptions as exc
 from ._details import decode_details
 from ._error_body import ErrorBody
 from ._retry_after import body_retry_after, header_retry_after, reset_delay
+
+if TYPE_CHECKING:
+    from ._http import Response
 
 __all__ = ["error_class", "error_from_body", "error_from_response"]
 
@@ -55,7 +56,7 @@ def error_class(code: str | None, status: int) -> type[exc.APIError]:
     return _BY_STATUS.get(status, exc.APIError)
 
 
-def error_from_response(response: httpx.Response) -> exc.APIError:
+def error_from_response(response: Response) -> exc.APIError:
     """Build the APIError for a non-2xx reply, whatever its body (envelope, HTML, empty)."""
     try:
         body: Any = json.loads(response.content) if response.content else None
@@ -64,7 +65,7 @@ def error_from_response(response: httpx.Response) -> exc.APIError:
     return error_from_body(response, body)
 
 
-def error_from_body(response: httpx.Response, body: Any) -> exc.APIError:
+def error_from_body(response: Response, body: Any) -> exc.APIError:
     """Build the APIError for a reply whose body was already parsed (``None`` if not JSON)."""
     code, message, raw_details = _read_error(body)
     if message is None:
@@ -86,7 +87,7 @@ def error_from_body(response: httpx.Response, body: Any) -> exc.APIError:
 
 
 def retry_after_of(
-    response: httpx.Response, body: Any, wall_clock: Callable[[], float] = time.time
+    response: Response, body: Any, wall_clock: Callable[[], float] = time.time
 ) -> float | None:
     """Seconds to wait after a 429: the body's retryAfter, then Retry-After, then reset headers."""
     for value in (
@@ -118,7 +119,7 @@ def _read_error(body: Any) -> tuple[str | None, str | None, Any]:
     return None, message if isinstance(message, str) else None, None
 
 
-def _fallback_message(response: httpx.Response) -> str:
+def _fallback_message(response: Response) -> str:
     text = " ".join(response.content[: _EXCERPT * 2].decode("utf-8", "replace").split())
     reason = response.reason_phrase or "error"
     if not text:

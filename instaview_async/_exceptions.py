@@ -28,9 +28,8 @@ from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    import httpx
-
     from ._error_body import ErrorBody
+    from ._http import Request, Response
 
 __all__ = [
     "APIConnectionError",
@@ -72,7 +71,7 @@ class APIError(InstaViewError):
         details: Any = None,
         error: ErrorBody | None = None,
         request_id: str | None = None,
-        response: httpx.Response | None = None,
+        response: Response | None = None,
     ) -> None:
         super().__init__(message)
         self.message = message
@@ -183,7 +182,7 @@ class ServerError(APIError):
 class APIConnectionError(InstaViewError):
     """No response arrived: the connection failed or broke; the message names host and port."""
 
-    def __init__(self, message: str, *, request: httpx.Request | None = None) -> None:
+    def __init__(self, message: str, *, request: Request | None = None) -> None:
         super().__init__(message)
         self.request = request
 
@@ -217,7 +216,7 @@ class ImportStoppedError(InstaViewError):
 class ResponseDecodeError(InstaViewError):
     """A successful (2xx) reply was not a valid envelope or did not match the model."""
 
-    def __init__(self, message: str, *, response: httpx.Response | None = None) -> None:
+    def __init__(self, message: str, *, response: Response | None = None) -> None:
         super().__init__(message)
         self.response = response
         self.status_code = response.status_code if response is not None else None
@@ -243,7 +242,7 @@ def _not_sent(fields: Mapping[str, str]) -> ValidationError:
     )
 
 
-def _request_target(request: httpx.Request) -> str:
+def _request_target(request: Request) -> str:
     """``GET /jobs to host:port`` for a message; the port comes from the scheme when not given.
 
     The query string is left out: it may carry search terms or personal data.

@@ -9,10 +9,15 @@ httpx error seconds later; and costs nothing per call.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 from urllib.parse import urlsplit
 
 import httpx
+
+from ._http import timeout_family
+
+if TYPE_CHECKING:
+    from ._http import Timeout
 
 __all__ = ["api_key", "base_url", "instance", "middleware", "optional_str", "timeout"]
 
@@ -46,13 +51,15 @@ def base_url(value: object) -> str:
     return value.strip().rstrip("/")
 
 
-def timeout(value: object, name: str = "timeout") -> httpx.Timeout:
-    """A positive number of seconds, or an ``httpx.Timeout`` (whose parts may be None)."""
-    if isinstance(value, httpx.Timeout):
-        for part, seconds in value.as_dict().items():
+def timeout(value: object, name: str = "timeout") -> Timeout:
+    """A positive number of seconds, or an httpx (or httpx2) ``Timeout`` (parts may be None)."""
+    family = timeout_family(value)
+    if family is not None:
+        given: Timeout = family.timeout(value)  # the same object, typed
+        for part, seconds in given.as_dict().items():
             if seconds is not None:
                 _positive(seconds, f"{name}.{part}")
-        return value
+        return given
     if isinstance(value, bool) or not isinstance(value, (int, float)):
         hint = " (httpx.Timeout(None) means no timeout)" if value is None else ""
         raise TypeError(

@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable, Generator, Mapping
-from typing import Any, Generic, TypeVar
+from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 import attrs
-import httpx
 
 from ._envelope import structure
 from ._exceptions import ResponseDecodeError
+
+if TYPE_CHECKING:
+    from ._http import Response
 
 __all__ = ["AsyncPager", "Page", "decode_page"]
 
@@ -32,7 +34,7 @@ class Page(Generic[T]):
 
 
 def decode_page(
-    data: Any, item_type: type[T], response: httpx.Response, *, page: int, limit: int
+    data: Any, item_type: type[T], response: Response, *, page: int, limit: int
 ) -> Page[T]:
     """Decode either documented list shape: ``{items, pagination}`` or ``{data, total, ...}``."""
     raw_items, meta = _split(data, response)
@@ -54,7 +56,7 @@ def decode_page(
     )
 
 
-def _split(data: Any, response: httpx.Response) -> tuple[list[Any], Mapping[str, Any]]:
+def _split(data: Any, response: Response) -> tuple[list[Any], Mapping[str, Any]]:
     if isinstance(data, list):
         return data, {}
     if isinstance(data, Mapping):

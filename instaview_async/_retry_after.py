@@ -6,9 +6,11 @@ import math
 import time
 from collections.abc import Callable, Mapping
 from email.utils import parsedate_to_datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import httpx
+if TYPE_CHECKING:
+    from ._http import Headers
+
 
 __all__ = ["body_retry_after", "header_retry_after", "reset_delay"]
 
@@ -43,7 +45,7 @@ def body_retry_after(body: Any) -> float | None:
 
 
 def header_retry_after(
-    headers: httpx.Headers, wall_clock: Callable[[], float] = time.time
+    headers: Headers, wall_clock: Callable[[], float] = time.time
 ) -> float | None:
     """The ``Retry-After`` header, in seconds or as an HTTP date."""
     value = headers.get("retry-after")
@@ -60,7 +62,7 @@ def header_retry_after(
 
 
 def reset_delay(
-    headers: httpx.Headers, window: str, wall_clock: Callable[[], float] = time.time
+    headers: Headers, window: str, wall_clock: Callable[[], float] = time.time
 ) -> float | None:
     """Seconds until ``X-RateLimit-Reset-<window>`` (a Unix timestamp), if sent."""
     value = _seconds(headers.get(f"x-ratelimit-reset-{window}"))

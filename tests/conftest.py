@@ -5,8 +5,9 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-import httpx
 import pytest
+
+from tests.http_family import httpx
 
 Handler = Callable[[httpx.Request], httpx.Response]
 

@@ -6,9 +6,9 @@ from collections.abc import Callable, Iterable
 from typing import Any
 
 import anyio
-import httpx
 
 import instaview_async as iv
+from tests.http_family import httpx
 
 
 class FakeTime:

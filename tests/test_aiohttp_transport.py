@@ -12,8 +12,9 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Any
 
-import httpx
 import pytest
+
+from tests.http_family import httpx
 
 pytest.importorskip("aiohttp")
 

@@ -7,12 +7,12 @@ import math
 import re
 from typing import Any
 
-import httpx
 import pytest
 
 import instaview_async as iv
 from tests.conftest import envelope
 from tests.helpers import Recorder, make_client
+from tests.http_family import httpx
 from tests.resources.test_path_ids import _method, _namespaces
 
 # -- AsyncClient ------------------------------------------------------------------------------

@@ -5,7 +5,6 @@ from __future__ import annotations
 import socket
 
 import anyio
-import httpx
 import pytest
 
 import instaview_async as iv
@@ -20,6 +19,7 @@ from instaview_async.middleware import (
 )
 from tests.conftest import envelope
 from tests.helpers import Recorder, job_json, make_client
+from tests.http_family import httpx
 
 pytestmark = pytest.mark.anyio
 

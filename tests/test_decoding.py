@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta, timezone
 
-import httpx
 import pytest
 
 import instaview_async as iv
@@ -12,6 +11,7 @@ from instaview_async._converter import converter
 from instaview_async.models import Education, Job, JobStatus, WorkMode
 from tests.conftest import envelope
 from tests.helpers import Recorder, job_json, make_client
+from tests.http_family import httpx
 
 pytestmark = pytest.mark.anyio
 

@@ -5,12 +5,12 @@ from __future__ import annotations
 from datetime import datetime, timezone
 from typing import Any
 
-import httpx
 import pytest
 
 import instaview_async as iv
 from tests.conftest import envelope, error_reply
 from tests.helpers import Recorder, make_client
+from tests.http_family import httpx
 
 pytestmark = pytest.mark.anyio
 

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import json
 
-import httpx
 import pytest
 
 import instaview_async as iv
 from instaview_async.models import JobLocation, JobStatus, Salary
 from tests.conftest import envelope
 from tests.helpers import Recorder, job_json, make_client
+from tests.http_family import httpx
 
 pytestmark = pytest.mark.anyio
 

@@ -7,8 +7,9 @@ import sys
 from collections.abc import Iterator
 from typing import Any
 
-import httpx
 import pytest
+
+from tests.http_family import httpx
 
 pytest.importorskip("opentelemetry.sdk")
 

@@ -5,13 +5,13 @@ from __future__ import annotations
 import logging
 import traceback
 
-import httpx
 import pytest
 
 import instaview_async as iv
 from instaview_async.middleware import Auth
 from tests.conftest import envelope, error_reply
 from tests.helpers import Recorder, job_json, make_client
+from tests.http_family import httpx
 
 pytestmark = pytest.mark.anyio
 

@@ -9,7 +9,6 @@ import re
 from typing import Any
 
 import attrs
-import httpx
 import pytest
 
 import instaview_async
@@ -18,6 +17,7 @@ from instaview_async._converter import converter
 from instaview_async.models import WebhookConfig, WebhookHeader
 from instaview_async.models._base import is_secret
 from tests.helpers import Recorder, make_client
+from tests.http_family import httpx
 
 # Words that say a field holds a credential.
 CREDENTIAL_WORDS = {"secret", "token", "password", "passwd", "key", "authorization", "credential"}

@@ -27,15 +27,17 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import httpx
 from opentelemetry import trace
 from opentelemetry.trace import Span, SpanKind, Status, StatusCode, TracerProvider
 
 from .._version import __version__
-from ..middleware import CallNext
 from ..middleware.retry import ATTEMPT
+
+if TYPE_CHECKING:
+    from .._http import Request, Response
+    from ..middleware import CallNext, RequestT, ResponseT
 
 __all__ = ["ATTEMPT_EVENT", "SPAN", "OpenTelemetryMiddleware", "default_span_name"]
 
@@ -48,7 +50,7 @@ ATTEMPT_EVENT = "instaview.attempt"
 _STATIC_SEGMENT = re.compile(r"[a-z][a-z_-]*")
 
 
-def default_span_name(request: httpx.Request) -> str:
+def default_span_name(request: Request) -> str:
     """``"GET /jobs/{id}"``: the method and the path with every id-like segment replaced.
 
     A segment stays when it is lowercase letters, ``-`` and ``_`` only (``jobs``,
@@ -75,14 +77,17 @@ class OpenTelemetryMiddleware:
         self,
         *,
         tracer_provider: TracerProvider | None = None,
-        span_name: Callable[[httpx.Request], str] = default_span_name,
+        # Any: a function typed for either family's request is welcome.
+        span_name: Callable[[Any], str] = default_span_name,
     ) -> None:
         self._tracer = trace.get_tracer(
             "instaview_async", __version__, tracer_provider=tracer_provider
         )
         self._span_name = span_name
 
-    async def __call__(self, request: httpx.Request, call_next: CallNext) -> httpx.Response:
+    async def __call__(
+        self, request: RequestT, call_next: CallNext[RequestT, ResponseT]
+    ) -> ResponseT:
         """Run the rest of the chain inside a span and record how the call went."""
         with self._tracer.start_as_current_span(
             self._span_name(request),
@@ -119,7 +124,7 @@ class _AttemptEvents(dict[str, Any]):
             self._span.add_event(ATTEMPT_EVENT, {"instaview.attempt": value})
 
 
-def _request_attributes(request: httpx.Request) -> dict[str, str | int]:
+def _request_attributes(request: Request) -> dict[str, str | int]:
     url = request.url
     attributes: dict[str, str | int] = {
         "http.request.method": request.method,
@@ -132,7 +137,7 @@ def _request_attributes(request: httpx.Request) -> dict[str, str | int]:
     return attributes
 
 
-def _record_response(span: Span, response: httpx.Response) -> None:
+def _record_response(span: Span, response: Response) -> None:
     span.set_attribute("http.response.status_code", response.status_code)
     request_id = response.headers.get("x-request-id")
     if request_id:

@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 from collections.abc import Awaitable, Sequence
+from typing import Any
 
-import httpx
-
-from ._types import CallNext, Middleware
+from ._types import CallNext, Middleware, RequestT, ResponseT
 from .auth import Auth
 from .circuit_breaker import CircuitBreaker
 from .idempotency import IdempotencyKey
@@ -20,6 +19,8 @@ __all__ = [
     "IdempotencyKey",
     "Middleware",
     "RateLimit",
+    "RequestT",
+    "ResponseT",
     "Retry",
     "compose",
     "default_middleware",
@@ -32,7 +33,7 @@ def default_middleware(
     retry: Retry | None,
     circuit_breaker: CircuitBreaker | None,
     rate_limit: RateLimit | None,
-) -> tuple[Middleware, ...]:
+) -> tuple[Middleware[Any, Any], ...]:
     """The SDK's own layers, outermost first. This is the one place the order is declared.
 
     - ``Auth`` first, so user middlewares (outside it) never see the key.
@@ -43,11 +44,19 @@ def default_middleware(
       waiting for a slot.
     - ``RateLimit`` innermost, next to the transport: it sees every real send and every 429.
     """
-    layers: list[Middleware | None] = [auth, IdempotencyKey(), retry, circuit_breaker, rate_limit]
+    layers: list[Middleware[Any, Any] | None] = [
+        auth,
+        IdempotencyKey(),
+        retry,
+        circuit_breaker,
+        rate_limit,
+    ]
     return tuple(layer for layer in layers if layer is not None)
 
 
-def compose(middlewares: Sequence[Middleware], send: CallNext) -> CallNext:
+def compose(
+    middlewares: Sequence[Middleware[Any, Any]], send: CallNext[Any, Any]
+) -> CallNext[Any, Any]:
     """Fold middlewares around ``send``, the first one outermost; done once per client."""
     handler = send
     for middleware in reversed(middlewares):
@@ -55,8 +64,8 @@ def compose(middlewares: Sequence[Middleware], send: CallNext) -> CallNext:
     return handler
 
 
-def _bind(middleware: Middleware, call_next: CallNext) -> CallNext:
-    def handler(request: httpx.Request) -> Awaitable[httpx.Response]:
+def _bind(middleware: Middleware[Any, Any], call_next: CallNext[Any, Any]) -> CallNext[Any, Any]:
+    def handler(request: Any) -> Awaitable[Any]:
         return middleware(request, call_next)
 
     return handler

@@ -4,10 +4,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-import httpx
-
 if TYPE_CHECKING:
-    from ._types import CallNext
+    from ._types import CallNext, RequestT, ResponseT
 
 __all__ = ["Auth"]
 
@@ -23,7 +21,9 @@ class Auth:
     def __repr__(self) -> str:
         return "Auth(api_key='***')"
 
-    async def __call__(self, request: httpx.Request, call_next: CallNext) -> httpx.Response:
+    async def __call__(
+        self, request: RequestT, call_next: CallNext[RequestT, ResponseT]
+    ) -> ResponseT:
         """Add the header and pass the request on."""
         request.headers["Authorization"] = self._header
         return await call_next(request)

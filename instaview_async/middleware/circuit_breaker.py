@@ -8,15 +8,14 @@ import time
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
-import httpx
-
 from .._error_mapping import error_from_response
 from .._exceptions import APIConnectionError, CircuitOpenError
 from .._policies import CircuitBreakerPolicy
 from .._stats import ClientStats
 
 if TYPE_CHECKING:
-    from ._types import CallNext
+    from .._http import Response
+    from ._types import CallNext, RequestT, ResponseT
 
 __all__ = ["CircuitBreaker", "CircuitState"]
 
@@ -80,7 +79,9 @@ class CircuitBreaker:
             return CircuitState.HALF_OPEN
         return self._state
 
-    async def __call__(self, request: httpx.Request, call_next: CallNext) -> httpx.Response:
+    async def __call__(
+        self, request: RequestT, call_next: CallNext[RequestT, ResponseT]
+    ) -> ResponseT:
         """Send unless open; record the attempt's verdict."""
         generation, probe = self._admit()
         try:
@@ -121,7 +122,7 @@ class CircuitBreaker:
         return self._generation, False
 
     def _record(
-        self, generation: int, probe: bool, *, failed: BaseException | httpx.Response | None
+        self, generation: int, probe: bool, *, failed: BaseException | Response | None
     ) -> None:
         """Count one attempt's verdict; ``failed`` is its error or 5xx reply, None on success."""
         if generation != self._generation:
@@ -139,10 +140,10 @@ class CircuitBreaker:
         else:
             self._failures = 0
 
-    def _open(self, failure: BaseException | httpx.Response) -> None:
+    def _open(self, failure: BaseException | Response) -> None:
         # The error is built only when the circuit opens, so counting a 5xx costs nothing.
         self._cause = (
-            error_from_response(failure) if isinstance(failure, httpx.Response) else failure
+            failure if isinstance(failure, BaseException) else error_from_response(failure)
         )
         self._move(CircuitState.OPEN)
 

@@ -6,10 +6,8 @@ import uuid
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
-import httpx
-
 if TYPE_CHECKING:
-    from ._types import CallNext
+    from ._types import CallNext, RequestT, ResponseT
 
 __all__ = ["IdempotencyKey"]
 
@@ -30,7 +28,9 @@ class IdempotencyKey:
     def __init__(self, new_key: Callable[[], str] = _uuid4) -> None:
         self._new_key = new_key
 
-    async def __call__(self, request: httpx.Request, call_next: CallNext) -> httpx.Response:
+    async def __call__(
+        self, request: RequestT, call_next: CallNext[RequestT, ResponseT]
+    ) -> ResponseT:
         """Add a key to a POST that has none, then pass it on."""
         if request.method == "POST" and "idempotency-key" not in request.headers:
             request.headers["Idempotency-Key"] = self._new_key()

@@ -10,7 +10,6 @@ from collections.abc import Awaitable, Callable
 from typing import TYPE_CHECKING
 
 import anyio
-import httpx
 
 from .._budget import Admission, Reply, SharedBudget, Tier
 from .._error_mapping import retry_after_of
@@ -19,7 +18,8 @@ from .._policies import RateLimitPolicy
 from .._stats import ClientStats
 
 if TYPE_CHECKING:
-    from ._types import CallNext
+    from .._http import Headers, Request, Response
+    from ._types import CallNext, RequestT, ResponseT
 
 __all__ = ["RateLimit", "SharedBudget"]
 
@@ -93,7 +93,9 @@ class RateLimit:
             wait = max(wait, self._budget_reset - now)
         return max(0.0, wait)
 
-    async def __call__(self, request: httpx.Request, call_next: CallNext) -> httpx.Response:
+    async def __call__(
+        self, request: RequestT, call_next: CallNext[RequestT, ResponseT]
+    ) -> ResponseT:
         """Wait for the gate, send, and on a 429 close the gate and send again."""
         if self._shared is not None:
             return await self._call_shared(self._shared, request, call_next)
@@ -126,8 +128,8 @@ class RateLimit:
             retries += 1
 
     async def _call_shared(
-        self, budget: SharedBudget, request: httpx.Request, call_next: CallNext
-    ) -> httpx.Response:
+        self, budget: SharedBudget, request: RequestT, call_next: CallNext[RequestT, ResponseT]
+    ) -> ResponseT:
         """`__call__` through a shared budget: its permits and waits, this gate's as fallback."""
         retries = 0
         while True:
@@ -164,7 +166,7 @@ class RateLimit:
             retries += 1
 
     async def _shared_turn(
-        self, budget: SharedBudget, request: httpx.Request
+        self, budget: SharedBudget, request: Request
     ) -> tuple[Admission | None, bool]:
         """Wait for a permit of the shared budget, or for this gate when it is unreachable."""
         while True:
@@ -178,7 +180,7 @@ class RateLimit:
                 return admission, False
             await self._pause(admission.wait, request)
 
-    async def _pause(self, wait: float, request: httpx.Request) -> None:
+    async def _pause(self, wait: float, request: Request) -> None:
         if wait > self.policy.max_wait:
             raise RateLimitError(
                 f"rate limit: {request.method} {request.url.path} would wait "
@@ -191,14 +193,14 @@ class RateLimit:
         logger.debug("rate limit: waiting %.2fs before %s", wait, request.url.path)
         await self._sleep(wait)
 
-    def _reply(self, response: httpx.Response, retry_after: float | None) -> Reply:
+    def _reply(self, response: Response, retry_after: float | None) -> Reply:
         """What the shared budget needs from a reply: its windows and a 429's wait."""
         tiers: tuple[Tier, ...] = ()
         if self.policy.pace:
             tiers = _tiers(_rate_limit_headers(response.headers), self._wall_clock())
         return Reply(response.status_code, tiers, retry_after)
 
-    async def _wait_turn(self, request: httpx.Request) -> bool:
+    async def _wait_turn(self, request: Request) -> bool:
         """Wait until the gate lets this request go; True if it goes as a new window's probe."""
         while True:
             while (wait := self.wait_time) > 0:
@@ -224,7 +226,7 @@ class RateLimit:
         if done is not None:
             done.set()
 
-    def _close_gate(self, response: httpx.Response) -> float:
+    def _close_gate(self, response: Response) -> float:
         try:
             body = json.loads(response.content) if response.content else None
         except (ValueError, UnicodeDecodeError):
@@ -235,7 +237,7 @@ class RateLimit:
         logger.info("rate limited (429): gate closed for %.1fs", wait)
         return wait
 
-    def _observe(self, headers: httpx.Headers) -> None:
+    def _observe(self, headers: Headers) -> None:
         """Take the tightest window's remaining budget, less the requests still in flight."""
         found = _rate_limit_headers(headers)
         if not found:
@@ -282,7 +284,7 @@ def _tiers(found: dict[str, str], wall_now: float) -> tuple[Tier, ...]:
     return tuple(tiers)
 
 
-def _rate_limit_headers(headers: httpx.Headers) -> dict[str, str]:
+def _rate_limit_headers(headers: Headers) -> dict[str, str]:
     """The ``x-ratelimit-*`` headers, repeated ones joined with ", " as ``headers.get`` does.
 
     Why one pass: each ``httpx.Headers.get`` scans every header, and this runs on every

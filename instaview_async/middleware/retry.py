@@ -9,7 +9,6 @@ from collections.abc import Awaitable, Callable
 from typing import TYPE_CHECKING
 
 import anyio
-import httpx
 
 from .._exceptions import APIConnectionError, APITimeoutError, _request_target
 from .._policies import RetryPolicy
@@ -17,7 +16,8 @@ from .._retry_after import header_retry_after
 from .._stats import ClientStats
 
 if TYPE_CHECKING:
-    from ._types import CallNext
+    from .._http import Request
+    from ._types import CallNext, RequestT, ResponseT
 
 __all__ = ["ATTEMPT", "RETRYABLE_STATUSES", "Retry"]
 
@@ -65,7 +65,9 @@ class Retry:
             delay = max(delay, min(retry_after, policy.max_delay))
         return delay
 
-    async def __call__(self, request: httpx.Request, call_next: CallNext) -> httpx.Response:
+    async def __call__(
+        self, request: RequestT, call_next: CallNext[RequestT, ResponseT]
+    ) -> ResponseT:
         """Send, and resend while the failure is retryable and attempts and time remain."""
         policy = self.policy
         deadline = None if policy.timeout is None else self._clock() + policy.timeout
@@ -106,8 +108,8 @@ class Retry:
             attempt += 1
 
     async def _attempt(
-        self, request: httpx.Request, call_next: CallNext, deadline: float | None
-    ) -> httpx.Response:
+        self, request: RequestT, call_next: CallNext[RequestT, ResponseT], deadline: float | None
+    ) -> ResponseT:
         """One attempt, cut off with APITimeoutError when the call's deadline passes.
 
         httpx's timeouts bound each connect and each read, so a server that trickles bytes
@@ -134,7 +136,7 @@ class Retry:
         return delay
 
 
-def _may_retry(request: httpx.Request) -> bool:
+def _may_retry(request: Request) -> bool:
     if request.method in _IDEMPOTENT_METHODS:
         return True
     return request.method == "POST" and "idempotency-key" in request.headers

@@ -12,8 +12,7 @@ from typing import TYPE_CHECKING, Any, Protocol, TypeVar
 from .._outage import OutageGate, host_port
 
 if TYPE_CHECKING:
-    import httpx
-
+    from .._http import Request, Response
     from .._pagination import AsyncPager
     from ..middleware.circuit_breaker import CircuitBreaker
 
@@ -43,11 +42,11 @@ class Requester(Protocol):
         params: Mapping[str, Any] | None = None,
         json: Any = None,
         idempotency_key: str | None = None,
-    ) -> httpx.Request:
+    ) -> Request:
         """Build a request to ``path`` with the client's options applied."""
         ...
 
-    async def send(self, request: httpx.Request) -> httpx.Response:
+    async def send(self, request: Request) -> Response:
         """Send a prepared request through the client's middleware chain."""
         ...
 

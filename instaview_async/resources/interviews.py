@@ -6,9 +6,7 @@ import base64
 import binascii
 from collections.abc import Mapping
 from datetime import datetime
-from typing import Any, Final
-
-import httpx
+from typing import TYPE_CHECKING, Any, Final
 
 from .._envelope import parse_json, structure, unwrap
 from .._error_mapping import error_from_response
@@ -20,6 +18,9 @@ from ..models.candidates import NewCandidate
 from ..models.interviews import CallAttemptResult, Interview, InterviewStatus, NewJob
 from . import _validate
 from ._base import Resource
+
+if TYPE_CHECKING:
+    from .._http import Response
 
 __all__ = ["CallAttempts", "Interviews"]
 
@@ -186,7 +187,7 @@ def _timestamp(value: datetime | str) -> str:
     return value.isoformat() if isinstance(value, datetime) else value
 
 
-def _call_attempt_result(response: httpx.Response) -> CallAttemptResult:
+def _call_attempt_result(response: Response) -> CallAttemptResult:
     # Documented as a bare {success, message}; an envelope, a null data or no body also count.
     if not response.content.strip():
         return CallAttemptResult()
@@ -197,7 +198,7 @@ def _call_attempt_result(response: httpx.Response) -> CallAttemptResult:
     return structure(data, CallAttemptResult, response)
 
 
-def _b64decode(encoded: str, response: httpx.Response) -> bytes:
+def _b64decode(encoded: str, response: Response) -> bytes:
     text = "".join(encoded.split())
     if text.startswith("data:") and "," in text:  # tolerate a data: URL
         text = text.split(",", 1)[1]
@@ -211,5 +212,5 @@ def _b64decode(encoded: str, response: httpx.Response) -> bytes:
         ) from None
 
 
-def _where(response: httpx.Response) -> str:
+def _where(response: Response) -> str:
     return f"{response.request.method} {response.request.url.path} -> {response.status_code}"

@@ -11,10 +11,9 @@ from __future__ import annotations
 
 import time
 from collections.abc import Awaitable, Callable, Mapping, Sequence
-from typing import Any, Literal, TypeVar, overload
+from typing import TYPE_CHECKING, Any, Literal, TypeVar, overload
 
 import anyio
-import httpx
 
 from .._envelope import parse_json, structure
 from .._error_mapping import error_from_body, error_from_response
@@ -30,6 +29,9 @@ from ..models.sourcing import (
 )
 from . import _validate
 from ._base import Resource
+
+if TYPE_CHECKING:
+    from .._http import Response
 
 __all__ = ["MIN_POLL_INTERVAL", "Sourcing", "SourcingTimeoutError"]
 
@@ -290,7 +292,7 @@ class Sourcing(Resource):
         return structure(_unwrap(parse_json(response), response), cast, response)
 
 
-def _unwrap(payload: Any, response: httpx.Response) -> Any:
+def _unwrap(payload: Any, response: Response) -> Any:
     """Return the flat sourcing object, whether it came bare or inside the standard envelope."""
     if not isinstance(payload, Mapping):
         return payload

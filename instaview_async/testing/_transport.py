@@ -1,13 +1,19 @@
-"""An in-process httpx transport that calls the fake's ASGI app directly."""
+"""An in-process transport that calls the fake's ASGI app directly, for httpx and httpx2."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any, ClassVar, overload
 from urllib.parse import unquote
 
 import httpx
 
+from .._http import family_of
 from ._app import ConnectionDropped, FakeApp, Message
+
+if TYPE_CHECKING:
+    import httpx2
+
+    from .._http import Request, Response
 
 __all__ = ["FakeTransport"]
 
@@ -15,15 +21,27 @@ __all__ = ["FakeTransport"]
 class FakeTransport(httpx.AsyncBaseTransport):
     """Sends each request to the ASGI app in the same process; no socket, no thread.
 
-    Unlike ``httpx.ASGITransport`` it turns a response dropped after commit into
-    ``httpx.ReadError``, exactly what a lost response looks like to a client.
+    Unlike ``httpx.ASGITransport`` it turns a response dropped after commit into a
+    ``ReadError``, exactly what a lost response looks like to a client. It answers each
+    request in that request's family, so an httpx2 client can use it as well as an httpx one
+    (``AsyncClient(transport=..., http_backend="httpx2")``).
     """
+
+    instaview_any_family: ClassVar[bool] = True  # see instaview_async._http.ANY_FAMILY
 
     def __init__(self, app: FakeApp) -> None:
         self._app = app
 
-    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+    @overload
+    async def handle_async_request(self, request: httpx.Request) -> httpx.Response: ...
+
+    @overload
+    async def handle_async_request(self, request: httpx2.Request) -> httpx2.Response: ...
+
+    async def handle_async_request(self, request: Request) -> Response:
         """Run the request through the app and return its complete response."""
+        family = family_of(request)
+        assert family is not None, "not an httpx or httpx2 request"
         body = await request.aread()
         replies: list[Message] = []
         delivered = False
@@ -41,17 +59,18 @@ class FakeTransport(httpx.AsyncBaseTransport):
         try:
             await self._app(_scope(request), receive, send)
         except ConnectionDropped as exc:
-            raise httpx.ReadError(
+            raise family.ReadError(
                 f"server dropped the connection: {exc}", request=request
             ) from None
         start = replies[0]
         content = b"".join(m.get("body", b"") for m in replies[1:])
-        return httpx.Response(
+        response: Response = family.Response(
             start["status"], headers=start["headers"], content=content, request=request
         )
+        return response
 
 
-def _scope(request: httpx.Request) -> dict[str, Any]:
+def _scope(request: Request) -> dict[str, Any]:
     url = request.url
     return {
         "type": "http",

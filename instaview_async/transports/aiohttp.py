@@ -1,4 +1,4 @@
-"""An httpx transport that sends through aiohttp: the same client API, a faster connection pool.
+"""An httpx (or httpx2) transport sending through aiohttp: the same client API, a faster pool.
 
 Why: httpx's connection pool loses most of its throughput when many tasks share it (measured in
 ``benchmarks/``: raw aiohttp ran 10-16x faster than raw httpx with 64 tasks over loopback). This
@@ -12,7 +12,9 @@ content decoding, the middleware chain) and lets aiohttp own the sockets::
 
 It needs the ``aiohttp`` extra (``pip install instaview-async[aiohttp]``) and asyncio: aiohttp
 does not run on trio. Bodies are read whole before the response is returned, which is what the
-SDK does anyway; for streaming very large downloads, keep httpx's default transport.
+SDK does anyway; for streaming very large downloads, keep httpx's default transport. It serves
+httpx2 clients too (``AsyncClient(transport=AiohttpTransport(), http_backend="httpx2")``): each
+response and error is built in the family of the request it answers.
 """
 
 from __future__ import annotations
@@ -20,11 +22,18 @@ from __future__ import annotations
 import asyncio
 import ssl as _ssl
 from collections.abc import Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any, ClassVar, overload
 
 import aiohttp
 import httpx
 from yarl import URL
+
+from .._http import Family, family_of
+
+if TYPE_CHECKING:
+    import httpx2
+
+    from .._http import Request, Response
 
 __all__ = ["AiohttpTransport"]
 
@@ -42,9 +51,12 @@ class AiohttpTransport(httpx.AsyncBaseTransport):
     ``session`` to use your own ``aiohttp.ClientSession`` instead (it is then left open by
     ``aclose``; create it with ``auto_decompress=False``, since httpx decodes the body itself).
     The session is created on first use, inside the running event loop, and belongs to that loop.
-    aiohttp's errors become the matching httpx exceptions, so callers see no aiohttp types.
+    aiohttp's errors become the matching httpx (or httpx2) exceptions: callers see no aiohttp
+    types.
     httpx's connect, read and pool timeouts apply; its write timeout has no aiohttp counterpart.
     """
+
+    instaview_any_family: ClassVar[bool] = True  # see instaview_async._http.ANY_FAMILY
 
     def __init__(
         self,
@@ -103,8 +115,16 @@ class AiohttpTransport(httpx.AsyncBaseTransport):
             self._timeouts[key] = timeout
         return timeout
 
-    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+    @overload
+    async def handle_async_request(self, request: httpx.Request) -> httpx.Response: ...
+
+    @overload
+    async def handle_async_request(self, request: httpx2.Request) -> httpx2.Response: ...
+
+    async def handle_async_request(self, request: Request) -> Response:
         """Send ``request`` through aiohttp and return the whole (still encoded) response."""
+        family = family_of(request)
+        assert family is not None, "not an httpx or httpx2 request"
         session = self._get_session()
         body = await request.aread()
         headers = [
@@ -124,11 +144,11 @@ class AiohttpTransport(httpx.AsyncBaseTransport):
             ) as response:
                 content = await response.read()
         except (asyncio.TimeoutError, aiohttp.ServerTimeoutError) as exc:
-            raise _timeout_error(exc, request) from exc
+            raise _timeout_error(family, exc, request) from exc
         except aiohttp.ClientError as exc:
-            raise _transport_error(exc, request) from exc
+            raise _transport_error(family, exc, request) from exc
         version = response.version
-        return httpx.Response(
+        reply: Response = family.Response(
             response.status,
             headers=list(response.raw_headers),
             content=content,
@@ -140,6 +160,7 @@ class AiohttpTransport(httpx.AsyncBaseTransport):
                 "reason_phrase": (response.reason or "").encode("ascii", "replace"),
             },
         )
+        return reply
 
     async def aclose(self) -> None:
         """Close the session this transport created (a session passed in is left open)."""
@@ -149,23 +170,31 @@ class AiohttpTransport(httpx.AsyncBaseTransport):
             await session.close()
 
 
-def _timeout_error(exc: BaseException, request: httpx.Request) -> httpx.TimeoutException:
+def _timeout_error(family: Family, exc: BaseException, request: Request) -> Exception:
+    """The family's TimeoutException subclass matching an aiohttp timeout."""
     message = str(exc) or type(exc).__name__
     if isinstance(exc, aiohttp.ConnectionTimeoutError):
-        return httpx.ConnectTimeout(message, request=request)
-    if isinstance(exc, aiohttp.SocketTimeoutError):
-        return httpx.ReadTimeout(message, request=request)
-    return httpx.TimeoutException(message, request=request)
+        cls = family.ConnectTimeout
+    elif isinstance(exc, aiohttp.SocketTimeoutError):
+        cls = family.ReadTimeout
+    else:
+        cls = family.TimeoutException
+    error: Exception = cls(message, request=request)
+    return error
 
 
-def _transport_error(exc: aiohttp.ClientError, request: httpx.Request) -> httpx.TransportError:
+def _transport_error(family: Family, exc: aiohttp.ClientError, request: Request) -> Exception:
+    """The family's TransportError subclass matching an aiohttp client error."""
     message = str(exc) or type(exc).__name__
     if isinstance(exc, aiohttp.ClientConnectorError):
-        return httpx.ConnectError(message, request=request)
-    if isinstance(exc, (aiohttp.ClientPayloadError, aiohttp.ClientResponseError)):
-        return httpx.RemoteProtocolError(message, request=request)
-    if isinstance(exc, aiohttp.ClientConnectionError):
-        return httpx.ReadError(message, request=request)
-    if isinstance(exc, aiohttp.InvalidURL):
-        return httpx.UnsupportedProtocol(message, request=request)
-    return httpx.NetworkError(message, request=request)
+        cls = family.ConnectError
+    elif isinstance(exc, (aiohttp.ClientPayloadError, aiohttp.ClientResponseError)):
+        cls = family.RemoteProtocolError
+    elif isinstance(exc, aiohttp.ClientConnectionError):
+        cls = family.ReadError
+    elif isinstance(exc, aiohttp.InvalidURL):
+        cls = family.UnsupportedProtocol
+    else:
+        cls = family.NetworkError
+    error: Exception = cls(message, request=request)
+    return error

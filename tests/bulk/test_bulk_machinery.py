@@ -8,13 +8,13 @@ from collections.abc import AsyncIterator, Iterator
 from typing import Any
 
 import anyio
-import httpx
 import pytest
 
 import instaview_async as iv
 from instaview_async._bulk import row_fields, row_key
 from tests.conftest import envelope, error_reply
 from tests.helpers import job_json
+from tests.http_family import httpx
 
 pytestmark = pytest.mark.anyio
 

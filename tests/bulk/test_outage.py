@@ -8,7 +8,6 @@ from collections.abc import Iterator
 from typing import Any
 
 import anyio
-import httpx
 import pytest
 
 import instaview_async as iv
@@ -18,6 +17,7 @@ from instaview_async.middleware import CircuitBreaker
 from instaview_async.models.jobs import Job
 from tests.conftest import envelope, error_reply
 from tests.helpers import job_json
+from tests.http_family import httpx
 
 pytestmark = pytest.mark.anyio
 

@@ -12,7 +12,6 @@ from collections.abc import Callable, Mapping
 from typing import Any
 
 import attrs
-import httpx
 
 from instaview_async import (
     AsyncClient,
@@ -23,6 +22,7 @@ from instaview_async import (
 )
 from instaview_async.testing import FakeInstaView, Faults
 from tests.examples.conftest import FakeSetup
+from tests.http_family import httpx
 
 ClientFactory = Callable[[], AsyncClient]
 QUICK = RetryPolicy(base_delay=0.001)

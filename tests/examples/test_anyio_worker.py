@@ -7,12 +7,12 @@ from pathlib import Path
 from typing import Any
 
 import anyio
-import httpx
 import pytest
 
 from examples.anyio_worker import MalformedLine, Numbered, Summary, Worker, main, report
 from instaview_async import AsyncClient, CallNext, ValidationError
 from tests.examples.conftest import FakeSetup
+from tests.http_family import httpx
 
 pytestmark = pytest.mark.anyio
 

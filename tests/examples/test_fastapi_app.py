@@ -5,8 +5,9 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
-import httpx
 import pytest
+
+from tests.http_family import httpx
 
 pytest.importorskip("fastapi")
 pytest.importorskip("asgi_lifespan")

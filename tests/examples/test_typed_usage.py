@@ -22,8 +22,12 @@ async def test_the_tour_runs_on_the_fake(fake_api: FakeSetup) -> None:
     assert made["not_found"] == "RESOURCE_NOT_FOUND"
 
 
-async def test_configure_builds_a_client_with_a_user_middleware() -> None:
+async def test_configure_builds_a_client_with_a_user_middleware(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
     """configure() returns a working client carrying a user middleware."""
+    # Its middleware is typed for httpx: on httpx2 it would be refused (examples/httpx2_usage.py).
+    monkeypatch.setenv("INSTAVIEW_HTTP_BACKEND", "httpx")
     async with configure() as client:
         assert not client.is_closed
 

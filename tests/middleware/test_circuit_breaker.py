@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import anyio
-import httpx
 import pytest
 
 import instaview_async as iv
 from instaview_async.middleware import CircuitBreaker
 from instaview_async.middleware.circuit_breaker import CircuitState
 from tests.helpers import FakeTime, Recorder
+from tests.http_family import httpx
 
 pytestmark = pytest.mark.anyio
 

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import anyio
-import httpx
 import pytest
 
 import instaview_async as iv
 from instaview_async.middleware import RateLimit
 from tests.helpers import FakeTime
+from tests.http_family import httpx
 
 pytestmark = pytest.mark.anyio
 

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import httpx
 import pytest
 
 import instaview_async as iv
 from instaview_async.middleware import Retry
 from tests.helpers import FakeTime, Recorder
+from tests.http_family import httpx
 
 pytestmark = pytest.mark.anyio
 

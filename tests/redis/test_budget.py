@@ -6,7 +6,6 @@ import time
 from typing import Any
 
 import anyio
-import httpx
 import pytest
 import redis
 
@@ -15,6 +14,7 @@ from instaview_async._budget import budget_scope
 from instaview_async.contrib.redis import RedisBudget
 from instaview_async.testing import FakeInstaView
 from tests.helpers import make_client
+from tests.http_family import httpx
 
 from ._redis_server import RedisServer
 

@@ -16,13 +16,13 @@ from typing import Any
 
 import anyio
 import anyio.lowlevel
-import httpx
 import pytest
 
 import instaview_async as iv
 from instaview_async.middleware.circuit_breaker import CircuitState
 from instaview_async.models.jobs import Job
 from tests.helpers import job_json
+from tests.http_family import httpx
 
 from .misbehaving_server import MisbehavingServer
 

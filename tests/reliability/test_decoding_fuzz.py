@@ -13,7 +13,6 @@ import contextlib
 import json
 from typing import Any
 
-import httpx
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -23,6 +22,7 @@ from instaview_async._envelope import decode
 from instaview_async._pagination import Page, decode_page
 from instaview_async.models.candidates import Candidate
 from instaview_async.models.jobs import Job
+from tests.http_family import httpx
 
 FUZZ = settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 FUZZ_SLOW = settings(FUZZ, max_examples=60)  # each example builds many models or a client

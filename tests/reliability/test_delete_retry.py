@@ -6,13 +6,13 @@ import logging
 from collections.abc import Awaitable, Callable
 from typing import Any
 
-import httpx
 import pytest
 
 import instaview_async as iv
 from instaview_async.testing import FakeInstaView
 from tests.conftest import error_reply
 from tests.helpers import Recorder, make_client
+from tests.http_family import httpx
 
 pytestmark = pytest.mark.anyio
 

@@ -11,12 +11,12 @@ import ssl
 from typing import Any
 
 import anyio
-import httpx
 import pytest
 
 import instaview_async as iv
 from instaview_async.models.jobs import Job
 from instaview_async.testing import FakeInstaView, Faults
+from tests.http_family import httpx
 
 from .misbehaving_server import HUGE_SIZE, MisbehavingServer
 

@@ -7,7 +7,6 @@ import time
 
 import anyio
 import anyio.lowlevel
-import httpx
 import pytest
 
 import instaview_async as iv
@@ -15,6 +14,7 @@ from instaview_async.middleware.circuit_breaker import CircuitState
 from instaview_async.models.jobs import Job
 from instaview_async.testing import FakeInstaView, Faults
 from tests.helpers import job_json
+from tests.http_family import httpx
 
 pytestmark = pytest.mark.anyio
 

@@ -11,11 +11,11 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-import httpx
 import pytest
 
 import instaview_async as iv
 from instaview_async.models.jobs import Job
+from tests.http_family import LOGGERS, httpx
 
 from .misbehaving_server import MisbehavingServer
 
@@ -69,9 +69,9 @@ def logged(caplog: pytest.LogCaptureFixture) -> str:
 async def test_key_is_in_no_error_traceback_or_log_line(
     misbehaving: MisbehavingServer, case: str, caplog: pytest.LogCaptureFixture
 ) -> None:
-    """Over a real socket, with DEBUG logs of instaview_async, httpx and httpcore captured, the
-    key appears in no log record and in nothing an error shows, locals included."""
-    caplog.set_level(logging.DEBUG)  # the root logger: httpx and httpcore included
+    """Over a real socket, with DEBUG logs of instaview_async, httpx(2) and httpcore(2)
+    captured, the key appears in no log record and in nothing an error shows, locals included."""
+    caplog.set_level(logging.DEBUG)  # the root logger: httpx(2) and httpcore(2) included
     async with iv.AsyncClient(
         api_key=KEY,
         base_url=misbehaving.base_url,
@@ -84,7 +84,7 @@ async def test_key_is_in_no_error_traceback_or_log_line(
         assert KEY not in repr(client) and KEY not in repr(vars(client))
     assert misbehaving.requests_to(f"/jobs/{case}")[0].headers["authorization"] == f"Bearer {KEY}"
     assert KEY not in everything_shown(caught.value)
-    assert {r.name.split(".")[0] for r in caplog.records} >= {"instaview_async", "httpcore"}
+    assert {r.name.split(".")[0] for r in caplog.records} >= {"instaview_async", LOGGERS[1]}
     assert KEY not in logged(caplog)
 
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 from typing import Any
 
-import httpx
 import pytest
 
 import instaview_async as iv
@@ -18,6 +17,7 @@ from instaview_async.models.agents import (
 )
 from tests.conftest import envelope
 from tests.helpers import Recorder, make_client
+from tests.http_family import httpx
 
 pytestmark = pytest.mark.anyio
 

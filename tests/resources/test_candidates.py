@@ -6,13 +6,13 @@ import json
 from datetime import date
 from typing import Any
 
-import httpx
 import pytest
 
 import instaview_async as iv
 from instaview_async.models.candidates import Candidate, CandidateLinks, CandidateStatus
 from tests.conftest import envelope
 from tests.helpers import Recorder, make_client
+from tests.http_family import httpx
 
 pytestmark = pytest.mark.anyio
 

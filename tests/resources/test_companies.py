@@ -5,13 +5,13 @@ from __future__ import annotations
 import json
 from typing import Any
 
-import httpx
 import pytest
 
 import instaview_async as iv
 from instaview_async.models.companies import CompanyLocation, CompanySettings
 from tests.conftest import envelope
 from tests.helpers import Recorder, make_client
+from tests.http_family import httpx
 
 pytestmark = pytest.mark.anyio
 

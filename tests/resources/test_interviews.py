@@ -7,7 +7,6 @@ import json
 from datetime import date, datetime, timedelta, timezone
 from typing import Any
 
-import httpx
 import pytest
 
 import instaview_async as iv
@@ -22,6 +21,7 @@ from instaview_async.models.interviews import (
 from instaview_async.models.jobs import Education, Experience
 from tests.conftest import envelope, error_reply
 from tests.helpers import Recorder, make_client
+from tests.http_family import httpx
 
 pytestmark = pytest.mark.anyio
 

@@ -8,7 +8,6 @@ from datetime import datetime, timezone
 from typing import Any
 
 import anyio
-import httpx
 import pytest
 
 import instaview_async as iv
@@ -29,6 +28,7 @@ from instaview_async.models.sourcing import (
 from instaview_async.resources.sourcing import SourcingTimeoutError
 from tests.conftest import envelope, error_reply
 from tests.helpers import FakeTime, Recorder, make_client
+from tests.http_family import httpx
 
 pytestmark = pytest.mark.anyio
 

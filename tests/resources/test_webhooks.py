@@ -6,7 +6,6 @@ import json
 from datetime import datetime, timezone
 from typing import Any
 
-import httpx
 import pytest
 
 import instaview_async as iv
@@ -19,6 +18,7 @@ from instaview_async.models.webhooks import (
 )
 from tests.conftest import envelope, error_reply
 from tests.helpers import Recorder, make_client
+from tests.http_family import httpx
 
 pytestmark = pytest.mark.anyio
 

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
-import httpx
 import pytest
 
 from instaview_async.testing import FakeInstaView
+from tests.http_family import httpx
 
 START = 1_800_000_000.0  # a whole minute and a whole hour of Unix time
 

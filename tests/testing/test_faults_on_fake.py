@@ -5,11 +5,11 @@ from __future__ import annotations
 import contextlib
 from collections import Counter
 
-import httpx
 import pytest
 
 import instaview_async as iv
 from instaview_async.testing import FakeInstaView, Faults
+from tests.http_family import httpx
 
 from .conftest import raw
 

@@ -5,10 +5,10 @@ from __future__ import annotations
 import base64
 from typing import Any
 
-import httpx
 import pytest
 
 from instaview_async.testing import FakeInstaView
+from tests.http_family import httpx
 
 from .conftest import START, Clock, data, error, raw
 

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import sys
 
-import httpx
 import pytest
 
 from instaview_async.testing import FakeInstaView
+from tests.http_family import httpx
 
 from .conftest import data, error
 
