@@ -239,3 +239,14 @@ async def test_an_unlimited_fake_does_not_slow_a_pacing_client(fake: FakeInstaVi
             await client.jobs.list()
         stats = client.stats
     assert stats.rate_limit_waits == 0 and stats.rate_limited == 0
+
+
+async def test_every_answer_spends_budget_even_a_404(clock: Clock) -> None:
+    """Requests count before routing: a 404 spends budget, and past the limit a bad path is 429."""
+    fake = FakeInstaView(clock=clock, requests_per_minute=2)
+    async with raw(fake, fake.create_api_key()) as http:
+        missing = await http.get("/nowhere")
+        listed = await http.get("/jobs")
+        refused = await http.get("/nowhere")
+    assert (missing.status_code, listed.status_code, refused.status_code) == (404, 200, 429)
+    assert listed.headers["x-ratelimit-remaining-minute"] == "0"
