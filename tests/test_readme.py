@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import ast
 import importlib
+import importlib.util
 import inspect
 import logging
 import pkgutil
@@ -111,6 +112,8 @@ async def test_block_runs(
     """The block runs as written against the fake; if it prints, it prints something."""
     if "transports.aiohttp" in block.source and anyio_backend != "asyncio":
         pytest.skip("the aiohttp transport runs on asyncio only")
+    if "httpx2" in block.source and importlib.util.find_spec("httpx2") is None:
+        pytest.skip("httpx2 is not installed (it needs Python 3.11+)")
     fake, base_url = served
     key = fake.create_api_key()
     monkeypatch.setenv("INSTAVIEW_API_KEY", key)
