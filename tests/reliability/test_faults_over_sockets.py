@@ -76,7 +76,9 @@ def client_for(base_url: str, **kwargs: Any) -> iv.AsyncClient:
         "transport": httpx.AsyncHTTPTransport(verify=_SSL),
         "api_key": KEY,
         "base_url": base_url,
-        "timeout": TIMEOUT,
+        # Connecting is the kernel's job and never what a case tests; a loaded machine can still
+        # starve the client's loop past TIMEOUT before the handshake is seen, hence the margin.
+        "timeout": httpx.Timeout(TIMEOUT, connect=5.0),
         "retry": None,
         "circuit_breaker": None,
         "rate_limit": None,

@@ -83,7 +83,9 @@ async def test_64_tasks_wait_out_each_window_together(pace: bool) -> None:
     # 16); paced, only the first, blind burst is refused: later windows are probed first.
     herd = sum(TASKS - k * LIMIT for k in range(1, TASKS // LIMIT))
     assert statuses[429] <= (TASKS - LIMIT if pace else herd)
-    assert client.stats.rate_limit_waits <= herd + TASKS  # one wait per task per window
+    # About one wait per task per window; a loaded machine can let a task's wake-up slip past one
+    # more window, so the margin is one extra wait per task (64 waits each would be 4096).
+    assert client.stats.rate_limit_waits <= herd + 2 * TASKS
     assert elapsed < 3 * (TASKS // LIMIT + 2) * WINDOW  # 4 windows, not 64 waits each
     print(f"\npace={pace}: {dict(statuses)}, {client.stats}, {elapsed:.2f}s")
 
