@@ -75,5 +75,10 @@ def structure(data: Any, cl: type[T] | Any, response: Response) -> T:
 
 
 def _where(response: Response) -> str:
-    request = response.request
+    # A user's middleware may build a reply without ``request=``; httpx then raises
+    # RuntimeError on ``.request``, which would hide the decode failure being reported.
+    try:
+        request = response.request
+    except RuntimeError:
+        return f"reply {response.status_code}"
     return f"{request.method} {request.url.path} -> {response.status_code}"

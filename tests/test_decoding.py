@@ -150,3 +150,17 @@ async def test_list_that_is_not_a_list_raises_decode_error() -> None:
     async with make_client(Recorder([envelope({"foo": 1})])) as client:
         with pytest.raises(iv.ResponseDecodeError, match="expected a list"):
             await client.jobs.list()
+
+
+@pytest.mark.anyio
+async def test_a_middleware_reply_without_its_request_still_fails_as_a_decode_error() -> None:
+    """A user middleware that answers with a bare Response (no ``request=``) and a body that is
+    not JSON gets ResponseDecodeError, not httpx's RuntimeError about the missing request."""
+
+    async def answer(request: httpx.Request, call_next: object) -> httpx.Response:
+        return httpx.Response(200, content=b"<html>not json</html>")
+
+    recorder = Recorder([envelope(job_json())])
+    async with make_client(recorder, middleware=[answer]) as client:
+        with pytest.raises(iv.ResponseDecodeError, match="not valid JSON"):
+            await client.jobs.get("j1")
