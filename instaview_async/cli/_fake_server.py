@@ -10,10 +10,11 @@ from __future__ import annotations
 
 import argparse
 import ipaddress
-import math
 import os
 import sys
 from typing import Any
+
+from ._options import fraction, port, positive_int, positive_seconds, seconds
 
 __all__ = ["register", "run"]
 
@@ -30,7 +31,7 @@ def register(commands: Any) -> None:
     )
     where = serve.add_argument_group("where")
     where.add_argument("--host", default="127.0.0.1", help="address to bind (default 127.0.0.1)")
-    where.add_argument("--port", type=_port, default=8765, help="port (default 8765; 0: any)")
+    where.add_argument("--port", type=port, default=8765, help="port (default 8765; 0: any)")
     where.add_argument(
         "--allow-non-loopback",
         action="store_true",
@@ -38,21 +39,21 @@ def register(commands: Any) -> None:
     )
     limits = serve.add_argument_group("rate limit (per key)")
     limits.add_argument(
-        "--requests-per-minute", type=_positive_int, metavar="N", help="default: unlimited"
+        "--requests-per-minute", type=positive_int, metavar="N", help="default: unlimited"
     )
     limits.add_argument(
-        "--requests-per-hour", type=_positive_int, metavar="N", help="default: unlimited"
+        "--requests-per-hour", type=positive_int, metavar="N", help="default: unlimited"
     )
     limits.add_argument(
         "--minute-seconds",
-        type=_positive_float,
+        type=positive_seconds,
         default=60.0,
         metavar="S",
         help="length of the 'minute' window (default 60; a demo may use 1)",
     )
     limits.add_argument(
         "--hour-seconds",
-        type=_positive_float,
+        type=positive_seconds,
         default=3600.0,
         metavar="S",
         help="length of the 'hour' window (default 3600)",
@@ -65,24 +66,24 @@ def register(commands: Any) -> None:
     )
     faults = serve.add_argument_group("faults")
     faults.add_argument(
-        "--fault-rate", type=_rate, default=0.0, metavar="P", help="share of 5xx replies (0-1)"
+        "--fault-rate", type=fraction, default=0.0, metavar="P", help="share of 5xx replies (0-1)"
     )
     faults.add_argument(
         "--malformed-rate",
-        type=_rate,
+        type=fraction,
         default=0.0,
         metavar="P",
         help="share of HTML 502s and cut-off JSON bodies (0-1)",
     )
     faults.add_argument(
         "--drop-after-commit-rate",
-        type=_rate,
+        type=fraction,
         default=0.0,
         metavar="P",
         help="share of requests written, then dropped with no reply (0-1)",
     )
     faults.add_argument(
-        "--latency", type=_seconds, default=0.0, metavar="S", help="seconds added to each request"
+        "--latency", type=seconds, default=0.0, metavar="S", help="seconds added to each request"
     )
     faults.add_argument("--seed", type=int, default=0, help="seed of ids, keys and faults")
     rules = serve.add_argument_group("key and business rules")
@@ -91,13 +92,13 @@ def register(commands: Any) -> None:
     )
     rules.add_argument(
         "--monthly-interview-limit",
-        type=_positive_int,
+        type=positive_int,
         metavar="N",
         help="interviews per company and month before 402 (default: none)",
     )
     rules.add_argument(
         "--sourcing-seconds",
-        type=_seconds,
+        type=seconds,
         default=0.0,
         metavar="S",
         help="how long a sourcing run stays processing (default 0)",
@@ -180,61 +181,6 @@ def _is_loopback(host: str) -> bool:
         return ipaddress.ip_address(host.strip("[]")).is_loopback
     except ValueError:
         return False
-
-
-# -- option types: each failure is one line naming the value -----------------------------------
-
-
-def _port(text: str) -> int:
-    value = _int(text)
-    if not 0 <= value <= 65535:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a port (0-65535)")
-    return value
-
-
-def _int(text: str) -> int:
-    try:
-        return int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
-
-
-def _positive_int(text: str) -> int:
-    value = _int(text)
-    if value < 1:
-        raise argparse.ArgumentTypeError(f"{text!r} must be at least 1")
-    return value
-
-
-def _float(text: str) -> float:
-    try:
-        value = float(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a number") from None
-    if not math.isfinite(value):
-        raise argparse.ArgumentTypeError(f"{text!r} is not a finite number")
-    return value
-
-
-def _positive_float(text: str) -> float:
-    value = _float(text)
-    if value <= 0:
-        raise argparse.ArgumentTypeError(f"{text!r} must be more than 0 seconds")
-    return value
-
-
-def _seconds(text: str) -> float:
-    value = _float(text)
-    if value < 0:
-        raise argparse.ArgumentTypeError(f"{text!r} must be 0 seconds or more")
-    return value
-
-
-def _rate(text: str) -> float:
-    value = _float(text)
-    if not 0.0 <= value <= 1.0:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a share between 0 and 1")
-    return value
 
 
 def _scopes(text: str) -> tuple[str, ...]:

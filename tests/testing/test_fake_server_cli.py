@@ -78,11 +78,11 @@ def test_drop_after_commit_and_the_throttler_body_options() -> None:
     [
         (["--host", "0.0.0.0"], "--host 0.0.0.0 is not a loopback address"),
         (["--host", "192.0.2.1"], "pass --allow-non-loopback"),
-        (["--fault-rate", "2"], "'2' is not a share between 0 and 1"),
+        (["--fault-rate", "2"], "'2' is not between 0 and 1"),
         (["--fault-rate", "0.6", "--malformed-rate", "0.6"], "--fault-rate plus --malformed-rate"),
         (["--requests-per-minute", "0"], "'0' must be at least 1"),
         (["--minute-seconds", "nan"], "'nan' is not a finite number"),
-        (["--latency", "-1"], "must be 0 seconds or more"),
+        (["--latency", "-1"], "is negative"),
         (["--scopes", "write:job"], "unknown scope 'write:job'"),
         (["--port", "70000"], "is not a port"),
     ],
