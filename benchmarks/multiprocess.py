@@ -22,6 +22,7 @@ import json
 import math
 import os
 import platform
+import random
 import statistics
 import subprocess
 import sys
@@ -52,17 +53,25 @@ ASGI = Callable[[Scope, Callable[[], Awaitable[Any]], Callable[[Any], Awaitable[
 class _Noting:
     """ASGI wrapper noting (Unix time, status) of every response the fake starts."""
 
-    def __init__(self, app: ASGI) -> None:
+    def __init__(self, app: ASGI, latency: float = 0.0) -> None:
         self._app = app
+        self._latency = latency
+        self._random = random.Random(7)
         self.seen: list[tuple[float, int]] = []
 
     async def __call__(self, scope: Scope, receive: Any, send: Any) -> None:
         async def noting(message: Any) -> None:
             if message["type"] == "http.response.start":
                 self.seen.append((time.time(), int(message["status"])))
+                await self._delay()  # the way back
             await send(message)
 
+        await self._delay()  # the way there: the fake counts the request once it arrives
         await self._app(scope, receive, noting)
+
+    async def _delay(self) -> None:
+        if self._latency:
+            await anyio.sleep(self._latency * self._random.uniform(0.2, 1.8))
 
 
 # -- one worker process -----------------------------------------------------------------------
@@ -99,10 +108,12 @@ async def _worker(config: dict[str, Any]) -> dict[str, Any]:
 # -- the parent: one row per (W, budget) ------------------------------------------------------
 
 
-async def _row(workers: int, rows: int, shared: bool, redis: RedisServer) -> dict[str, Any]:
+async def _row(
+    workers: int, rows: int, shared: bool, redis: RedisServer, latency: float
+) -> dict[str, Any]:
     fake = FakeInstaView(requests_per_minute=_RATE, minute_seconds=_WINDOW)
     key = fake.create_api_key()
-    noting = _Noting(fake.app)
+    noting = _Noting(fake.app, latency)
     async with serve(noting, 0) as base_url:  # type: ignore[arg-type]
         async with fake.client(api_key=key) as setup:
             job = await setup.jobs.create(title="Benchmark job", description="Many workers")
@@ -135,7 +146,7 @@ async def _row(workers: int, rows: int, shared: bool, redis: RedisServer) -> dic
             process.stdin.flush()
         outputs = [await anyio.to_thread.run_sync(p.communicate) for p in processes]
     reports = [json.loads(out.strip().splitlines()[-1]) for out, _ in outputs]
-    return _account(workers, shared, rows, noting.seen, reports, fake)
+    return {**_account(workers, shared, rows, noting.seen, reports, fake), "latency": latency}
 
 
 def _account(
@@ -205,7 +216,11 @@ def _print(results: list[dict[str, Any]], cost: dict[str, float], rows: int) -> 
         f"# multiprocess: {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}, Python "
         f"{platform.python_version()}, {os.cpu_count()} CPUs, load {os.getloadavg()[0]:.1f}"
     )
-    print(f"N = {rows} rows, R = {_RATE} requests per {_WINDOW:g} s window, 4 tasks per worker\n")
+    latency = results[0]["latency"] * 1000 if results else 0.0
+    print(
+        f"N = {rows} rows, R = {_RATE} requests per {_WINDOW:g} s window, 4 tasks per worker, "
+        f"network delay {latency:g} ms each way (jittered 0.2x-1.8x)\n"
+    )
     print(
         "| W | shared budget | 429s, most in a window | 429s in total | full windows' rate / R |"
         " every row once |"
@@ -224,7 +239,7 @@ def _print(results: list[dict[str, Any]], cost: dict[str, float], rows: int) -> 
     )
 
 
-async def _main(quick: bool) -> None:
+async def _main(quick: bool, latency: float) -> None:
     rows = 120 if quick else 200
     counts = (1, 8) if quick else (1, 4, 8, 16)
     redis = RedisServer().start()
@@ -233,7 +248,7 @@ async def _main(quick: bool) -> None:
         for workers in counts:
             for shared in (False, True):
                 await redis_flush(redis)
-                results.append(await _row(workers, rows, shared, redis))
+                results.append(await _row(workers, rows, shared, redis, latency))
                 print(results[-1], file=sys.stderr, flush=True)
         cost = await _admission_cost(redis, 500 if quick else 3000)
     finally:
@@ -252,12 +267,19 @@ def main() -> None:
     """Run the benchmark (or, with --worker, one worker process of it)."""
     parser = argparse.ArgumentParser(prog="python -m benchmarks.multiprocess")
     parser.add_argument("--quick", action="store_true", help="fewer rows and worker counts")
+    parser.add_argument(
+        "--latency",
+        type=float,
+        default=0.0,
+        metavar="MS",
+        help="one-way network delay the fake adds each way, jittered 0.2x-1.8x (default 0)",
+    )
     parser.add_argument("--worker", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.worker:
         print(json.dumps(asyncio.run(_worker(json.loads(args.worker)))), flush=True)
         return
-    asyncio.run(_main(args.quick))
+    asyncio.run(_main(args.quick, args.latency / 1000))
 
 
 if __name__ == "__main__":

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import secrets
 import sys
 import time
 from collections.abc import Callable, Sequence
@@ -26,6 +27,7 @@ __all__ = ["RedisBudget"]
 logger = logging.getLogger("instaview_async")
 
 _WINDOWS = ("minute", "hour")
+_NONE = (-1, 0, -1, 0) * len(_WINDOWS)  # REPORT's arguments for windows a reply did not report
 _UNKNOWN, _KNOWN = 0, 1
 # The first call (again after an outage) also connects, says hello and loads the scripts: on a
 # busy machine that can take longer than a command, so it gets this long at least.
@@ -67,6 +69,8 @@ class RedisBudget:
     __slots__ = (
         "_clock",
         "_down",
+        "_flying",
+        "_id",
         "_keys",
         "_owns",
         "_prefix",
@@ -75,7 +79,9 @@ class RedisBudget:
         "_retry_interval",
         "_scripts",
         "_timeout",
+        "_told",
         "_warm",
+        "horizon",
         "lease",
         "poll",
     )
@@ -105,10 +111,18 @@ class RedisBudget:
         self._warm = False
         self._retry_at = 0.0
         self._keys: dict[str, list[str]] = {}
+        self._id = secrets.token_hex(8)  # this instance's field in the in-flight hash
+        self._flying: dict[str, int] = {}  # per scope: requests admitted, not yet reported
+        self._told: dict[str, int] = {}  # per scope: the count Redis last had from this instance
         self.lease = 2.0
         """Seconds a probe holds the budget before another request may probe."""
         self.poll = 0.02
         """Seconds between asks while a probe's reply is awaited."""
+        self.horizon = 10.0
+        """Seconds a process's count of requests in flight is believed: after a reset, the new
+        window's first reply has the requests still in flight taken off (the server may not
+        have counted them yet); a count older than this is left out (they have arrived long
+        since, or the process is gone)."""
 
     def __repr__(self) -> str:
         return f"RedisBudget({_where(self._redis)}, prefix={self._prefix!r})"
@@ -120,13 +134,17 @@ class RedisBudget:
 
     async def admit(self, scope: str) -> Admission | None:
         """Take a permit from every known window, or say how long to wait; None: unreachable."""
-        args = (_ms(self.lease), _ms(self.poll))
+        flying = self._flying.get(scope, 0)
+        args = (_ms(self.lease), _ms(self.poll), self._id, flying, _ms(self.horizon))
         raw = await self._run(0, scope, args)
         if raw is None:
             return None
         wait, probe, *rest = (int(x) for x in raw)
+        self._told[scope] = flying + (wait <= 0)
         if wait > 0:
             return Admission(wait / 1000)
+        # Read again: other tasks' admissions and reports ran while this one awaited Redis.
+        self._flying[scope] = self._flying.get(scope, 0) + 1
         seen = {
             name: _Seen(*rest[i * 3 : i * 3 + 3])
             for i, name in enumerate(_WINDOWS)
@@ -136,25 +154,43 @@ class RedisBudget:
 
     async def report(self, scope: str, admission: Admission, reply: Reply | None) -> None:
         """Share a 429's wait and the windows a reply reported, when they tell Redis more."""
-        if not _news(admission, reply):
+        if isinstance(admission.token, _Token):  # admitted by this budget: no longer in flight
+            self._flying[scope] = max(0, self._flying.get(scope, 0) - 1)
+        flying = self._flying.get(scope, 0)
+        # Redis is told of requests in flight at each call; when a burst is over and this
+        # process falls idle, say so, or its last count holds back the next window until the
+        # horizon. (A lone request's count of 1 is left: that would double the calls.)
+        idle = flying == 0 and self._told.get(scope, 0) > 1
+        if not idle and not _news(admission, reply):
             return
         retry = -1 if reply is None or reply.retry_after is None else _ms(reply.retry_after)
         unpaced = 60_000 if admission.probe and reply is not None and _unpaced(reply) else 0
-        args: list[int] = [retry, int(admission.probe), unpaced, 60_000]
+        args: list[int | str] = [retry, int(admission.probe), unpaced, 60_000]
+        args += [self._id, flying, _ms(self.horizon)]
         tiers = {} if reply is None else {tier.name: tier for tier in reply.tiers}
         for name in _WINDOWS:
             tier = tiers.get(name)
             if tier is None:
-                args += [-1, 0, -1, 0]
+                args += _NONE[:4]
             else:
                 limit = -1 if tier.limit is None else tier.limit
                 args += [_ms(tier.reset), tier.remaining, limit, _ms(tier.reset_in)]
-        await self._run(1, scope, args)
+        if await self._run(1, scope, args) is not None:
+            self._told[scope] = flying
 
     async def aclose(self) -> None:
         """Close the connections of a client made from a URL (one you passed is left open)."""
+        await self._forget()
         if self._owns:
             await self._redis.aclose()
+
+    async def _forget(self) -> None:
+        """Tell Redis this instance has nothing in flight, so no new window waits for it."""
+        for scope, told in list(self._told.items()):
+            if told:
+                await self._run(
+                    1, scope, [-1, 0, 0, 60_000, self._id, 0, _ms(self.horizon), *_NONE]
+                )
 
     async def __aenter__(self) -> RedisBudget:
         return self
@@ -167,7 +203,7 @@ class RedisBudget:
     ) -> None:
         await self.aclose()
 
-    async def _run(self, which: int, scope: str, args: Sequence[int]) -> Any:
+    async def _run(self, which: int, scope: str, args: Sequence[int | str]) -> Any:
         """Run a script, or return None when Redis cannot answer now (logged once per outage)."""
         _require_asyncio()
         if self._down:
@@ -207,7 +243,7 @@ class RedisBudget:
         keys = self._keys.get(scope)
         if keys is None:
             base = f"{self._prefix}:{{{scope[:32]}}}:rl"
-            names = ("closed", "probe", "unpaced", *_WINDOWS)
+            names = ("closed", "probe", "unpaced", "inflight", *_WINDOWS)
             keys = self._keys[scope] = [f"{base}:{name}" for name in names]
         return keys
 

@@ -2,7 +2,9 @@
 
 Keys of one scope (``KEYS``): ``closed`` (Redis ms until which a 429 closed the key), ``probe``
 (held by the one request that goes alone while the budget is unknown), ``unpaced`` (set while
-the API sends no rate-limit headers at all), then one hash per window (``minute``, ``hour``):
+the API sends no rate-limit headers at all), ``inflight`` (a hash: per budget instance,
+``"<requests in flight>:<Redis ms>"`` as of its last call), then one hash per window
+(``minute``, ``hour``):
 
 - ``wid``: the window's id, the ``X-RateLimit-Reset-*`` value in ms, exactly as the server sent
   it, so that a late reply from an earlier window is recognised and ignored;
@@ -13,8 +15,12 @@ the API sends no rate-limit headers at all), then one hash per window (``minute`
 - ``limit``: ``X-RateLimit-Limit-*``, as last sent.
 
 Why a probe after each reset, rather than the whole limit at once: requests admitted just
-before the reset may reach the server after it and count against the new window; the probe
-goes after them, so its reply's ``Remaining`` has them counted.
+before the reset may reach the server after it and count against the new window. The probe
+goes after them, and the first reply of a new window has every request still in flight, in any
+process, taken off what it reports as left: those the server has not counted yet will be, and
+those it has are counted twice, which costs a few permits of that window, never a 429. A count
+older than the ``horizon`` is left out (its requests have arrived long since, or its process
+is gone).
 
 Times come from Redis's own clock (``TIME``), so that workers on machines whose clocks differ
 still agree when a window ends; replies are turned into Redis time by their seconds-to-go.
@@ -25,15 +31,18 @@ from __future__ import annotations
 __all__ = ["ADMIT", "REPORT"]
 
 ADMIT = """
--- ARGV: probe lease ms, poll ms.
+-- ARGV: probe lease ms, poll ms, instance id, its requests in flight, horizon ms.
 -- Returns {wait ms, probe 0/1, then per window: state (0 unknown, 1 known, 2 reset), wid, left}.
 local t = redis.call('TIME')
 local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
 local lease, poll = tonumber(ARGV[1]), tonumber(ARGV[2])
+local flying, horizon = tonumber(ARGV[4]), tonumber(ARGV[5])
+redis.call('HSET', KEYS[4], ARGV[3], flying .. ':' .. now)
+redis.call('PEXPIRE', KEYS[4], horizon)
 local closed = tonumber(redis.call('GET', KEYS[1]))
 if closed and closed > now then return {closed - now, 0} end
 local wait, known, reset, states = 0, 0, false, {}
-for i = 4, #KEYS do
+for i = 5, #KEYS do
   local w = redis.call('HMGET', KEYS[i], 'deadline', 'remaining', 'wid')
   local deadline, remaining = tonumber(w[1]), tonumber(w[2])
   local state = 0
@@ -62,8 +71,9 @@ if reset or (known == 0 and redis.call('EXISTS', KEYS[3]) == 0) then
   end
   probe = 1
 end
+redis.call('HSET', KEYS[4], ARGV[3], (flying + 1) .. ':' .. now)
 local out = {0, probe}
-for i = 4, #KEYS do
+for i = 5, #KEYS do
   local left = states[i][3]
   if states[i][1] == 1 then left = redis.call('HINCRBY', KEYS[i], 'remaining', -1) end
   out[#out + 1] = states[i][1]
@@ -75,17 +85,33 @@ return out
 
 REPORT = """
 -- ARGV: retry-after ms (-1: none), probe 0/1, unpaced ttl ms (0: none), window linger ms,
+-- instance id, its requests in flight (this one done), horizon ms,
 -- then per window: wid (-1: not reported), remaining, limit (-1: not sent), reset-in ms.
 local t = redis.call('TIME')
 local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
 local retry, probe, linger = tonumber(ARGV[1]), tonumber(ARGV[2]), tonumber(ARGV[4])
+local me, horizon = ARGV[5], tonumber(ARGV[7])
+redis.call('HSET', KEYS[4], me, tonumber(ARGV[6]) .. ':' .. now)
+redis.call('PEXPIRE', KEYS[4], horizon)
+-- Requests in flight in every process, as each last said: the server may not have counted them.
+local flying
+local function in_flight()
+  if flying then return flying end
+  flying = 0
+  local fields = redis.call('HGETALL', KEYS[4])
+  for j = 1, #fields, 2 do
+    local count, at = string.match(fields[j + 1], '^(%d+):(%d+)$')
+    if count and now - tonumber(at) < horizon then flying = flying + tonumber(count) end
+  end
+  return flying
+end
 if retry >= 0 then
   local until_ = now + retry
   local closed = tonumber(redis.call('GET', KEYS[1]))
   if not closed or closed < until_ then redis.call('SET', KEYS[1], until_, 'PX', retry + 1) end
 end
-for i = 4, #KEYS do
-  local a = 5 + (i - 4) * 4
+for i = 5, #KEYS do
+  local a = 8 + (i - 5) * 4
   local wid = tonumber(ARGV[a])
   local w = redis.call('HMGET', KEYS[i], 'deadline', 'remaining', 'wid')
   local sdeadline, sremaining, swid = tonumber(w[1]), tonumber(w[2]), tonumber(w[3]) or -1
@@ -93,7 +119,9 @@ for i = 4, #KEYS do
     local remaining, limit = tonumber(ARGV[a + 1]), tonumber(ARGV[a + 2])
     local deadline = now + tonumber(ARGV[a + 3])
     if not sremaining or wid > swid then
-      -- A window seen for the first time, or the next one: the server's count is the truth.
+      -- A window seen for the first time, or the next one: the server's count, less what it
+      -- may not have counted yet.
+      remaining = math.max(0, remaining - in_flight())
       redis.call('HSET', KEYS[i], 'wid', wid, 'deadline', deadline, 'remaining', remaining)
       if limit >= 0 then
         redis.call('HSET', KEYS[i], 'limit', limit)
