@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import secrets
 import sys
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import AsyncIterator, Callable, Sequence
 from types import TracebackType
 from typing import Any
 
@@ -211,7 +212,7 @@ class RedisBudget:
                 return None
             self._retry_at = self._clock() + self._retry_interval  # one task tries, not all
         try:
-            with anyio.fail_after(self._timeout if self._warm else max(self._timeout, _COLD)):
+            async with _deadline(self._timeout if self._warm else max(self._timeout, _COLD)):
                 result = await self._scripts[which](keys=self._keys_of(scope), args=args)
         except Exception as exc:
             # Fail open means anything: besides RedisError and OSError, redis-py lets out
@@ -248,12 +249,23 @@ class RedisBudget:
         return keys
 
 
+if sys.version_info >= (3, 11):
+    from asyncio import timeout as _deadline  # a third of anyio.fail_after's cost on asyncio
+else:
+
+    @contextlib.asynccontextmanager
+    async def _deadline(seconds: float) -> AsyncIterator[None]:
+        with anyio.fail_after(seconds):
+            yield
+
+
 def _from_url(url: str, timeout: float) -> Redis:
     # One retry on a connection error: after a restart every pooled connection is dead, and
-    # each would otherwise fail once more when next used, long after Redis is back.
+    # each would otherwise fail once more when next used, long after Redis is back. No
+    # socket_timeout: `_run` bounds each whole call already, and redis-py's own per-read and
+    # per-write timeouts (a task per write) cost a third of an admission.
     client: Redis = Redis.from_url(
         url,
-        socket_timeout=max(timeout, _COLD),
         socket_connect_timeout=max(timeout, _COLD),
         retry=Retry(NoBackoff(), 1),
         retry_on_error=[RedisConnectionError],

@@ -37,10 +37,16 @@ local t = redis.call('TIME')
 local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
 local lease, poll = tonumber(ARGV[1]), tonumber(ARGV[2])
 local flying, horizon = tonumber(ARGV[4]), tonumber(ARGV[5])
-redis.call('HSET', KEYS[4], ARGV[3], flying .. ':' .. now)
-redis.call('PEXPIRE', KEYS[4], horizon)
+-- This instance's requests in flight, as of now, for a new window's first reply to take off.
+local function tell(count)
+  redis.call('HSET', KEYS[4], ARGV[3], count .. ':' .. now)
+  redis.call('PEXPIRE', KEYS[4], horizon)
+end
 local closed = tonumber(redis.call('GET', KEYS[1]))
-if closed and closed > now then return {closed - now, 0} end
+if closed and closed > now then
+  tell(flying)
+  return {closed - now, 0}
+end
 local wait, known, reset, states = 0, 0, false, {}
 for i = 5, #KEYS do
   local w = redis.call('HMGET', KEYS[i], 'deadline', 'remaining', 'wid')
@@ -61,17 +67,21 @@ for i = 5, #KEYS do
   end
   states[i] = {state, tonumber(w[3]) or 0, remaining or 0}
 end
-if wait > 0 then return {wait, 0} end
+if wait > 0 then
+  tell(flying)
+  return {wait, 0}
+end
 local probe = 0
 if reset or (known == 0 and redis.call('EXISTS', KEYS[3]) == 0) then
   if not redis.call('SET', KEYS[2], '1', 'NX', 'PX', lease) then
     local ttl = redis.call('PTTL', KEYS[2])
     if ttl < 1 or ttl > poll then ttl = poll end
+    tell(flying)
     return {ttl, 0}
   end
   probe = 1
 end
-redis.call('HSET', KEYS[4], ARGV[3], (flying + 1) .. ':' .. now)
+tell(flying + 1)
 local out = {0, probe}
 for i = 5, #KEYS do
   local left = states[i][3]
