@@ -9,15 +9,57 @@ share, through the same Redis arq uses:
 
 arq may run a job twice (a worker killed mid-job has its jobs run again by another one): the
 journal skips the rows already done, and every row's idempotency key is derived from the
-file's content and the row's number, so a row whose reply was lost is replayed by the API,
-not created twice. Needs the extras ``redis`` and the ``arq`` package::
+file's content and the row's line number, so a row whose reply was lost is replayed by the
+API, not created twice. Needs the extra ``redis`` and the ``arq`` package::
 
     export INSTAVIEW_API_KEY=sk_live_... REDIS_URL=redis://127.0.0.1:6379/0
     python examples/arq_import.py enqueue candidates.jsonl --job-id JOB_ID
     arq examples.arq_import.WorkerSettings        # as many as you like, anywhere
 
 Each line of the file is a JSON object such as
-``{"first_name": "Ada", "last_name": "Lovelace", "email": "ada@example.com"}``.
+``{"first_name": "Ada", "last_name": "Lovelace", "email": "ada@example.com"}``. A line that
+is not one is reported by ``enqueue`` with its line number and not enqueued; the rest goes
+on (exit status 1). Rows are named by their line in the file (from 1) everywhere: in the
+journal, in the workers' messages and in the jobs' results.
+
+**Enqueueing again resumes.** Job ids are fixed (the file's hash and the chunk's first line),
+so ``enqueue`` adds no chunk twice: it prints how many chunks it enqueued, how many were
+already queued or running and how many are done. A chunk whose job *failed* (its arq result
+says so) is enqueued again, after its result is deleted; the journal and the idempotency keys
+make its done rows cost nothing. Enqueue a file again with the same ``--chunk``. arq keeps
+results for an hour; after that a chunk is simply enqueued again, and its worker skips every
+row the journal has.
+
+**Why a chunk cannot time out on a throttled key.** A try of a chunk stops by itself a little
+before arq's ``job_timeout`` (arq treats a timeout as a failure and does not retry it), and
+raises arq's ``Retry``: the next try goes on after the rows done. A try also retries when
+rows were left undone by an outage (the import stopped early) or failed for a passing cause
+(429 past ``max_wait``, 5xx, connection errors, an open circuit). After
+``ARQ_IMPORT_MAX_TRIES`` tries the job fails with the count of rows not done, and ``enqueue``
+resumes it. A rejected key (401/403) fails the job at once. Rows that fail for good (a
+validation error) are printed by the worker and listed in the job's result; retrying would not
+help them.
+
+The default ``job_timeout`` fits one worker's ``max_jobs`` chunks at once on the slowest plan
+(60 requests a minute for the whole key), each row taking up to two requests, plus one minute
+of waiting for a window: ``max_jobs * chunk * 2 s + 60 s`` (220 s with the defaults), under
+arq's 300 s. With more workers on one key a chunk gets less of the budget and may need more
+than one try; ten tries cover ten such workers. A longer ``job_timeout`` is not free: a job
+lost with its worker (SIGKILL, a crash) runs again only when arq's in-progress mark of it
+expires, ``job_timeout`` + 10 s after it started.
+
+Settings, from the environment (the same on the producer and every worker):
+
+- ``REDIS_URL`` (default ``redis://127.0.0.1:6379/0``): where arq, the budget and the journal
+  meet.
+- ``INSTAVIEW_API_KEY``, ``INSTAVIEW_BASE_URL``: the workers' client, as for `AsyncClient`.
+- ``ARQ_IMPORT_CHUNK`` (default 20): rows per job (``enqueue --chunk`` overrides it for the
+  producer); the workers' default ``job_timeout`` is derived from it.
+- ``ARQ_IMPORT_MAX_JOBS`` (default 4): chunks one worker runs at once (arq's ``max_jobs``).
+- ``ARQ_IMPORT_JOB_TIMEOUT`` (default ``max_jobs * chunk * 2 + 60`` seconds): arq's
+  ``job_timeout``; a try stops by itself ``min(10, job_timeout / 4)`` seconds before it.
+- ``ARQ_IMPORT_MAX_TRIES`` (default 10): tries of one chunk before its job fails (arq's
+  ``max_tries``; a try lost with its worker counts too).
 """
 
 from __future__ import annotations
@@ -26,20 +68,67 @@ import argparse
 import asyncio
 import hashlib
 import json
+import math
 import os
 import sys
 from collections import Counter
 from pathlib import Path
 from typing import Any
 
-from arq import create_pool
+import anyio
+import attrs
+from arq import ArqRedis, Retry, create_pool
 from arq.connections import RedisSettings
+from arq.constants import result_key_prefix
+from arq.jobs import Job, JobStatus
 
-from instaview_async import AsyncClient, RateLimitPolicy
+from instaview_async import (
+    APIConnectionError,
+    AsyncClient,
+    AuthenticationError,
+    BulkResult,
+    CircuitOpenError,
+    ImportStoppedError,
+    PermissionDeniedError,
+    RateLimitError,
+    RateLimitPolicy,
+    ServerError,
+)
 from instaview_async.contrib.redis import RedisBudget, RedisJournal
 from instaview_async.journal import JournalBinding, JournalEntry
+from instaview_async.models import Candidate
 
-CHUNK = 50
+CHUNK = int(os.environ.get("ARQ_IMPORT_CHUNK", "20"))
+MAX_JOBS = int(os.environ.get("ARQ_IMPORT_MAX_JOBS", "4"))
+MAX_TRIES = int(os.environ.get("ARQ_IMPORT_MAX_TRIES", "10"))
+CONCURRENCY = 8
+"""Rows of one chunk in flight at once."""
+SLOWEST_RATE = 1.0
+"""Requests a second the whole key may make on the smallest plan (60 a minute)."""
+REQUESTS_PER_ROW = 2
+"""A create, and a retry or the lookup of an existing candidate."""
+WINDOW = 60.0
+"""The longest wait for a rate-limit window to reset."""
+
+TRANSIENT = (RateLimitError, ServerError, APIConnectionError, CircuitOpenError)
+"""Failures another try may not meet: the chunk is retried, not the row given up."""
+
+Numbered = tuple[int, dict[str, Any]]
+"""A row and its line number in the file (from 1), as a job carries it."""
+
+
+def default_job_timeout(chunk: int = CHUNK, max_jobs: int = MAX_JOBS) -> int:
+    """Seconds for one worker's ``max_jobs`` chunks at once, alone on the slowest key."""
+    return math.ceil(max_jobs * chunk * REQUESTS_PER_ROW / SLOWEST_RATE + WINDOW)
+
+
+JOB_TIMEOUT = int(os.environ.get("ARQ_IMPORT_JOB_TIMEOUT") or default_job_timeout())
+
+
+def try_deadline(job_timeout: float | None = None) -> float:
+    """Seconds a try runs before it stops and asks arq to run it again."""
+    timeout = JOB_TIMEOUT if job_timeout is None else job_timeout
+    return timeout - min(10.0, timeout / 4)
 
 
 def redis_settings() -> RedisSettings:
@@ -57,39 +146,127 @@ async def shutdown(ctx: dict[str, Any]) -> None:
     await ctx["client"].aclose()
 
 
+@attrs.define
+class ChunkRun:
+    """What one try of a chunk did: counts by outcome, and the rows that failed."""
+
+    counts: Counter[str] = attrs.field(factory=Counter)
+    failed: dict[int, str] = attrs.field(factory=dict)
+    """Line -> error, for rows another try would not help."""
+    passing: dict[int, str] = attrs.field(factory=dict)
+    """Line -> error, for rows that failed for a cause that may pass."""
+
+    def result(self) -> dict[str, Any]:
+        """The job's result: the non-zero counts, and ``failed`` (line -> error) if any."""
+        result: dict[str, Any] = {name: n for name, n in self.counts.items() if n}
+        if self.failed:
+            result["failed"] = dict(sorted(self.failed.items()))
+        return result
+
+
 async def import_chunk(
-    ctx: dict[str, Any], source: str, job_id: str | None, start: int, rows: list[dict[str, Any]]
-) -> dict[str, int]:
-    """Import rows ``start ..`` of the file whose content hash is ``source``; safe to rerun."""
+    ctx: dict[str, Any], source: str, job_id: str | None, rows: list[Numbered]
+) -> dict[str, Any]:
+    """Import the numbered rows of the file whose content hash is ``source``; safe to rerun.
+
+    Returns the counts (``created``, ``existing``, ``done_before``) and the rows that failed
+    for good; raises arq's ``Retry`` while rows are left to do, RuntimeError when the key is
+    rejected or the tries are spent.
+    """
+    deadline = anyio.current_time() + try_deadline()
     client: AsyncClient = ctx["client"]
     journal = RedisJournal(ctx["redis"])
     await journal.bind(
         JournalBinding(source=source, target=client.base_url, kind="candidates", job_id=job_id)
     )
-    counts: Counter[str] = Counter()
-    todo: list[int] = []  # row numbers, in the order bulk_create sees them
-    for number in range(start, start + len(rows)):
-        if await journal.get(str(number)) is None:
-            todo.append(number)
+    run = ChunkRun()
+    todo: list[Numbered] = []
+    for line, fields in rows:
+        if await journal.get(str(line)) is None:
+            todo.append((line, fields))
         else:
-            counts["skipped"] += 1
+            run.counts["done_before"] += 1
+    stopped = None
+    with anyio.CancelScope(deadline=deadline) as scope:
+        stopped = await _send(client, journal, source, job_id, todo, run)
+    left = len(todo) - run.counts["created"] - run.counts["existing"] - len(run.failed)
+    if left:
+        reason = _why(scope.cancelled_caught, stopped, run)
+        _retry_or_fail(ctx, left, len(rows), reason, stopped, quick=scope.cancelled_caught)
+    return run.result()
+
+
+async def _send(
+    client: AsyncClient,
+    journal: RedisJournal,
+    source: str,
+    job_id: str | None,
+    todo: list[Numbered],
+    run: ChunkRun,
+) -> ImportStoppedError | None:
+    """Send the rows not done yet, recording each done one; why the import stopped, if so."""
     bulk = client.candidates.bulk_create(
-        [rows[number - start] for number in todo],
+        [fields for _, fields in todo],
         job_id=job_id,
-        concurrency=8,
-        key=lambda index, _fields: f"arq-import:{source}:{todo[index]}",
+        concurrency=CONCURRENCY,
+        key=lambda index, _fields: f"arq-import:{source}:{todo[index][0]}",
     )
-    async for result in bulk:
-        counts[result.status] += 1
-        if result.status in ("created", "existing"):
-            resource_id = getattr(result.value, "id", None)
-            entry = JournalEntry(
-                row_id=str(todo[result.index]), status=result.status, resource_id=resource_id
-            )
-            await journal.record(entry)
-        elif result.status == "failed":
-            print(f"row {todo[result.index]}: {result.error}", file=sys.stderr)
-    return dict(counts)
+    async with bulk:
+        async for result in bulk:
+            await _account(journal, todo[result.index][0], result, run)
+    return bulk.stopped
+
+
+async def _account(
+    journal: RedisJournal, line: int, result: BulkResult[Candidate], run: ChunkRun
+) -> None:
+    if result.status in ("created", "existing"):
+        run.counts[result.status] += 1
+        resource_id = getattr(result.value, "id", None)
+        await journal.record(
+            JournalEntry(row_id=str(line), status=result.status, resource_id=resource_id)
+        )
+    elif result.status == "failed" and isinstance(result.error, TRANSIENT):
+        run.passing[line] = str(result.error)
+    elif result.status == "failed":
+        run.failed[line] = str(result.error)
+        run.counts["failed"] += 1
+        print(f"line {line}: {result.error}", file=sys.stderr)
+    # "skipped": the import stopped early; the row is left for the next try.
+
+
+def _why(deadline_passed: bool, stopped: ImportStoppedError | None, run: ChunkRun) -> str:
+    if deadline_passed:
+        return f"the try's {try_deadline():.0f} s (job_timeout {JOB_TIMEOUT} s) ran out"
+    if stopped is not None:
+        return f"the import stopped: {stopped}"
+    first = min(run.passing.items(), default=None)
+    return "rows were left undone" if first is None else f"line {first[0]}: {first[1]}"
+
+
+def _retry_or_fail(
+    ctx: dict[str, Any],
+    left: int,
+    total: int,
+    reason: str,
+    stopped: ImportStoppedError | None,
+    *,
+    quick: bool,
+) -> None:
+    """Ask arq for another try, or fail the job when another try cannot help or is not left."""
+    tries = int(ctx.get("job_try", 1))
+    if stopped is not None and isinstance(
+        stopped.cause, AuthenticationError | PermissionDeniedError
+    ):
+        # A builtin exception: arq pickles it into the result, which ``enqueue`` reads.
+        raise RuntimeError(f"{left} of {total} rows not done: {reason}")
+    if tries >= MAX_TRIES:
+        raise RuntimeError(
+            f"{left} of {total} rows not done after {tries} tries, the last because {reason}; "
+            "enqueue the file again to resume"
+        )
+    print(f"{ctx.get('job_id')}: {left} rows left ({reason}); trying again", file=sys.stderr)
+    raise Retry(defer=1 if quick else min(WINDOW, 5.0 * tries))
 
 
 class WorkerSettings:
@@ -99,31 +276,127 @@ class WorkerSettings:
     on_startup = startup
     on_shutdown = shutdown
     redis_settings = redis_settings()
-    # A job lost with its worker is run again once arq's in-progress mark of it expires,
-    # job_timeout + 10 s after it started.
-    job_timeout = int(os.environ.get("ARQ_IMPORT_JOB_TIMEOUT", "300"))
-    max_jobs = int(os.environ.get("ARQ_IMPORT_MAX_JOBS", "4"))  # chunks at once per worker
-    max_tries = 5
+    job_timeout = JOB_TIMEOUT
+    max_jobs = MAX_JOBS
+    max_tries = MAX_TRIES
 
 
-async def enqueue(content: bytes, job_id: str | None, chunk: int = CHUNK) -> int:
-    """Enqueue one job per ``chunk`` rows of a file; enqueueing it again adds no job twice."""
-    source = "sha256:" + hashlib.sha256(content).hexdigest()
-    rows = [json.loads(line) for line in content.decode("utf-8").splitlines() if line.strip()]
+# -- the producer ---------------------------------------------------------------------------
+
+
+@attrs.frozen(kw_only=True)
+class Parsed:
+    """A file's rows by line number, and the lines that are not rows (line -> why)."""
+
+    source: str
+    rows: list[Numbered]
+    bad: dict[int, str]
+
+
+def parse(content: bytes) -> Parsed:
+    """Read JSON Lines one line at a time: a bad line is reported, the others are rows."""
+    rows: list[Numbered] = []
+    bad: dict[int, str] = {}
+    for number, raw in enumerate(content.split(b"\n"), start=1):
+        if not raw.strip():
+            continue
+        value = _parse_line(raw.removeprefix(b"\xef\xbb\xbf") if number == 1 else raw)
+        if isinstance(value, str):
+            bad[number] = value
+        else:
+            rows.append((number, value))
+    return Parsed(source="sha256:" + hashlib.sha256(content).hexdigest(), rows=rows, bad=bad)
+
+
+def _parse_line(raw: bytes) -> dict[str, Any] | str:
+    """The line's object, or why it is not one."""
+    try:
+        value = json.loads(raw.decode("utf-8"))
+    except UnicodeDecodeError as error:
+        return f"not valid UTF-8 (byte 0x{raw[error.start]:02x} at column {error.start + 1})"
+    except json.JSONDecodeError as error:
+        return f"not valid JSON: {error.msg} at column {error.colno}"
+    if not isinstance(value, dict):
+        return f"expected a JSON object, got {type(value).__name__}"
+    return value
+
+
+@attrs.frozen(kw_only=True)
+class Enqueued:
+    """What ``enqueue`` did with each chunk, by job id."""
+
+    rows: int
+    bad: dict[int, str]
+    chunk: int
+    enqueued: list[str]
+    """Chunks put on the queue now (the resumed ones included)."""
+    resumed: list[str]
+    """Chunks whose earlier job had failed, enqueued again."""
+    pending: list[str]
+    """Chunks already queued or running."""
+    done: list[str]
+    """Chunks whose job completed (within arq's keep_result)."""
+
+    def summary(self) -> str:
+        """One line: what happened to the rows and chunks."""
+        chunks = len(self.enqueued) + len(self.pending) + len(self.done)
+        resumed = f" ({len(self.resumed)} of them after failing)" if self.resumed else ""
+        text = (
+            f"{self.rows} rows in {chunks} chunks of up to {self.chunk}: "
+            f"{len(self.enqueued)} enqueued{resumed}, {len(self.pending)} already queued or "
+            f"running, {len(self.done)} already done"
+        )
+        if self.bad:
+            text += f"; {len(self.bad)} lines not enqueued (not rows)"
+        return text
+
+
+def chunk_id(source: str, first_line: int) -> str:
+    """The fixed job id of the chunk starting at ``first_line``: arq refuses one it holds."""
+    return f"import:{source[7:23]}:{first_line}"
+
+
+async def enqueue(content: bytes, job_id: str | None, chunk: int = CHUNK) -> Enqueued:
+    """Enqueue one job per ``chunk`` rows of a file: new chunks and failed ones, nothing twice."""
+    parsed = parse(content)
+    states: dict[str, list[str]] = {"enqueued": [], "resumed": [], "pending": [], "done": []}
     pool = await create_pool(redis_settings())
     try:
-        for start in range(0, len(rows), chunk):
-            await pool.enqueue_job(
-                "import_chunk",
-                source,
-                job_id,
-                start,
-                rows[start : start + chunk],
-                _job_id=f"import:{source[7:23]}:{start}",  # arq refuses a job id it holds
-            )
+        for start in range(0, len(parsed.rows), chunk):
+            rows = parsed.rows[start : start + chunk]
+            ident = chunk_id(parsed.source, rows[0][0])
+            states[await _enqueue_chunk(pool, ident, parsed.source, job_id, rows)].append(ident)
     finally:
         await pool.aclose()
-    return len(rows)
+    return Enqueued(
+        rows=len(parsed.rows),
+        bad=parsed.bad,
+        chunk=chunk,
+        enqueued=states["enqueued"] + states["resumed"],
+        resumed=states["resumed"],
+        pending=states["pending"],
+        done=states["done"],
+    )
+
+
+async def _enqueue_chunk(
+    pool: ArqRedis, ident: str, source: str, job_id: str | None, rows: list[Numbered]
+) -> str:
+    """Enqueue one chunk; say whether it was enqueued, resumed, pending or done."""
+    state = "enqueued"
+    for _ in range(2):
+        if await pool.enqueue_job("import_chunk", source, job_id, rows, _job_id=ident):
+            return state
+        # arq holds this id: queued, running, or a result kept from an earlier run.
+        job = Job(ident, pool)
+        if await job.status() != JobStatus.complete:
+            return "pending"
+        info = await job.result_info()
+        if info is None or info.success:
+            return "done"
+        await pool.delete(result_key_prefix + ident)  # a failed chunk: run it again
+        state = "resumed"
+    return "pending"  # another producer enqueued it between our delete and our enqueue
 
 
 def main() -> None:
@@ -135,8 +408,13 @@ def main() -> None:
     producer.add_argument("--job-id")
     producer.add_argument("--chunk", type=int, default=CHUNK)
     args = parser.parse_args()
-    count = asyncio.run(enqueue(args.file.read_bytes(), args.job_id, args.chunk))
-    print(f"enqueued {count} rows in chunks of {args.chunk}")
+    if args.chunk < 1:
+        parser.error("--chunk must be at least 1")
+    result = asyncio.run(enqueue(args.file.read_bytes(), args.job_id, args.chunk))
+    for line, reason in sorted(result.bad.items()):
+        print(f"line {line}: {reason}", file=sys.stderr)
+    print(result.summary())
+    sys.exit(1 if result.bad else 0)
 
 
 if __name__ == "__main__":

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import signal
@@ -9,17 +10,20 @@ import subprocess
 import sys
 import time
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 from typing import Any
 
 import anyio
 import pytest
 import redis.asyncio
-from arq import create_pool
+from arq import Retry, Worker, create_pool
 from arq.connections import RedisSettings
+from arq.jobs import JobResult
+from redis import Redis as SyncRedis
 
 from examples import arq_import
+from instaview_async import RetryPolicy
 from instaview_async.testing import FakeInstaView, Faults
 from tests.cli.conftest import Served, _serving
 
@@ -35,12 +39,20 @@ def _phones(fake: FakeInstaView) -> Counter[str]:
     return Counter(c["phoneNumber"] for c in fake.candidates.values())
 
 
-def _rows() -> list[dict[str, Any]]:
+def _rows(count: int = ROWS) -> list[dict[str, Any]]:
     # Phone-only rows: no email, so only the journal and idempotency keys prevent duplicates.
     return [
         {"first_name": "Arq", "last_name": f"R{i}", "phone_number": f"+4219{i:08d}"}
-        for i in range(ROWS)
+        for i in range(count)
     ]
+
+
+def _numbered(rows: list[dict[str, Any]]) -> list[tuple[int, dict[str, Any]]]:
+    return list(enumerate(rows, start=1))
+
+
+def _jsonl(rows: list[dict[str, Any]]) -> bytes:
+    return "".join(json.dumps(row) + "\n" for row in rows).encode()
 
 
 async def test_a_chunk_job_run_twice_creates_nothing_twice(redis_server: RedisServer) -> None:
@@ -50,16 +62,174 @@ async def test_a_chunk_job_run_twice_creates_nothing_twice(redis_server: RedisSe
     connection = redis.asyncio.Redis(port=redis_server.port)
     ctx: dict[str, Any] = {"redis": connection}
     ctx["client"] = fake.client(api_key=key)
-    rows = _rows()[:10]
+    rows = _numbered(_rows(10))
     try:
-        first = await arq_import.import_chunk(ctx, "sha256:abc", None, 0, rows)
-        again = await arq_import.import_chunk(ctx, "sha256:abc", None, 0, rows)
+        first = await arq_import.import_chunk(ctx, "sha256:abc", None, rows)
+        again = await arq_import.import_chunk(ctx, "sha256:abc", None, rows)
     finally:
         await ctx["client"].aclose()
         await connection.aclose()
     assert first == {"created": 10}
-    assert again == {"skipped": 10}
+    assert again == {"done_before": 10}
     assert len(fake.candidates) == 10
+
+
+async def test_a_row_that_fails_is_named_by_its_line_in_the_file(
+    redis_server: RedisServer, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A row without a first name fails alone, reported as its 1-based line number."""
+    fake = FakeInstaView()
+    rows = _numbered(_rows(3))
+    rows[1] = (40, {"first_name": "", "last_name": "Roe", "phone_number": "+421900000040"})
+    connection = redis.asyncio.Redis(port=redis_server.port)
+    ctx: dict[str, Any] = {
+        "redis": connection,
+        "client": fake.client(api_key=fake.create_api_key()),
+    }
+    try:
+        result = await arq_import.import_chunk(ctx, "sha256:bad", None, rows)
+    finally:
+        await ctx["client"].aclose()
+        await connection.aclose()
+    assert result["created"] == 2
+    assert list(result["failed"]) == [40]
+    assert "line 40: " in capsys.readouterr().err
+
+
+async def test_rows_failing_for_a_passing_cause_make_arq_retry_the_chunk(
+    redis_server: RedisServer,
+) -> None:
+    """5xx rows raise arq's Retry while tries are left, then fail the job saying how to resume."""
+    fake = FakeInstaView(faults=Faults(error_rate=1.0, seed=3))
+    connection = redis.asyncio.Redis(port=redis_server.port)
+    client = fake.client(api_key=fake.create_api_key(), retry=None, circuit_breaker=None)
+    rows = _numbered(_rows(2))
+    try:
+        with pytest.raises(Retry):
+            await arq_import.import_chunk({"redis": connection, "client": client}, "s", None, rows)
+        last = {"redis": connection, "client": client, "job_try": arq_import.MAX_TRIES}
+        with pytest.raises(RuntimeError, match=r"2 of 2 rows not done .* enqueue the file again"):
+            await arq_import.import_chunk(last, "s", None, rows)
+    finally:
+        await client.aclose()
+        await connection.aclose()
+
+
+@contextlib.asynccontextmanager
+async def _worker_in_process(
+    redis_server: RedisServer, fake: FakeInstaView, key: str, **settings: Any
+) -> AsyncIterator[Worker]:
+    """An arq worker in this process, its client on ``fake``, in burst mode (exits when idle)."""
+
+    async def startup(ctx: dict[str, Any]) -> None:
+        ctx["client"] = fake.client(api_key=key, retry=RetryPolicy(base_delay=0.001))
+
+    pool = await create_pool(RedisSettings(port=redis_server.port))
+    worker = Worker(
+        functions=[arq_import.import_chunk],
+        redis_pool=pool,
+        on_startup=startup,
+        burst=True,
+        handle_signals=False,
+        poll_delay=0.05,
+        max_tries=arq_import.MAX_TRIES,
+        **settings,
+    )
+    try:
+        yield worker
+    finally:
+        # Not worker.close(): it calls redis-py's deprecated close().
+        if "client" in worker.ctx:
+            await arq_import.shutdown(worker.ctx)
+        await pool.aclose()
+
+
+async def _results(url: str) -> dict[str, JobResult]:
+    pool = await create_pool(RedisSettings.from_dsn(url))
+    try:
+        return {result.job_id or "": result for result in await pool.all_job_results()}
+    finally:
+        await pool.aclose()
+
+
+async def test_enqueue_says_how_many_chunks_it_enqueued_and_which_were_there(
+    redis_server: RedisServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Enqueued again, a file's chunks are reported as already queued, then as done."""
+    monkeypatch.setenv("REDIS_URL", redis_server.url)
+    fake = FakeInstaView()
+    key = fake.create_api_key()
+    content = _jsonl(_rows(25))
+    first = await arq_import.enqueue(content, None, chunk=10)
+    queued = await arq_import.enqueue(content, None, chunk=10)
+    async with _worker_in_process(redis_server, fake, key) as worker:
+        await worker.main()
+    done = await arq_import.enqueue(content, None, chunk=10)
+    assert (len(first.enqueued), len(first.pending), len(first.done)) == (3, 0, 0)
+    assert (len(queued.enqueued), len(queued.pending), len(queued.done)) == (0, 3, 0)
+    assert (len(done.enqueued), len(done.pending), len(done.done)) == (0, 0, 3)
+    assert "0 enqueued, 0 already queued or running, 3 already done" in done.summary()
+    assert len(fake.candidates) == 25
+
+
+async def test_enqueue_again_resumes_a_chunk_whose_job_failed(
+    redis_server: RedisServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A chunk failed (its key was rejected) is enqueued again and done, each row once."""
+    monkeypatch.setenv("REDIS_URL", redis_server.url)
+    fake = FakeInstaView()
+    content = _jsonl(_rows(10))
+    await arq_import.enqueue(content, None, chunk=10)
+    async with _worker_in_process(redis_server, fake, "sk_test_rejected") as worker:
+        await worker.main()
+    [failed] = (await _results(redis_server.url)).values()
+    assert not failed.success
+    again = await arq_import.enqueue(content, None, chunk=10)
+    assert (len(again.enqueued), len(again.resumed)) == (1, 1)
+    async with _worker_in_process(redis_server, fake, fake.create_api_key()) as worker:
+        await worker.main()
+    [done] = (await _results(redis_server.url)).values()
+    assert done.success
+    assert done.result == {"created": 10}
+    assert max(_phones(fake).values()) == 1
+    assert len(fake.candidates) == 10
+
+
+async def test_a_chunk_that_outlasts_its_try_is_run_again_not_failed(
+    redis_server: RedisServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A chunk slower than job_timeout stops before it, and arq's next try finishes the rows."""
+    monkeypatch.setenv("REDIS_URL", redis_server.url)
+    monkeypatch.setattr(arq_import, "JOB_TIMEOUT", 2)  # a try stops after 1.5 s
+    fake = FakeInstaView(faults=Faults(latency=0.6))  # 8 rows at once: 24 rows take 1.8 s
+    await arq_import.enqueue(_jsonl(_rows(24)), None, chunk=24)
+    async with _worker_in_process(
+        redis_server, fake, fake.create_api_key(), job_timeout=2
+    ) as worker:
+        await worker.main()
+    [result] = (await _results(redis_server.url)).values()
+    assert result.success, result.result
+    assert result.job_try >= 2
+    assert result.result["done_before"] > 0
+    assert len(fake.candidates) == 24
+    assert max(_phones(fake).values()) == 1
+
+
+def test_enqueue_reports_a_bad_line_by_number_and_enqueues_the_rest(
+    redis_server: RedisServer, redis_sync: SyncRedis, tmp_path: Path
+) -> None:
+    """A line that is not JSON is named with its line number; every other row is enqueued."""
+    lines = [json.dumps(row) for row in _rows(5)]
+    lines[2] = '{"first_name": "Broken",'
+    source = tmp_path / "people.jsonl"
+    source.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    env = {**os.environ, "REDIS_URL": redis_server.url}
+    command = [sys.executable, "examples/arq_import.py", "enqueue", str(source), "--chunk", "2"]
+    done = subprocess.run(command, cwd=ROOT, env=env, capture_output=True, text=True, timeout=60)
+    assert done.returncode == 1, done.stderr
+    assert done.stderr.startswith("line 3: not valid JSON")
+    assert "4 rows in 2 chunks of up to 2: 2 enqueued" in done.stdout
+    assert redis_sync.zcard("arq:queue") == 2
 
 
 @pytest.fixture
