@@ -136,6 +136,7 @@ def redis_settings() -> RedisSettings:
     return RedisSettings.from_dsn(os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/0"))
 
 
+# --8<-- [start:budget]
 async def startup(ctx: dict[str, Any]) -> None:
     """One client per worker process, its rate limit shared through arq's own Redis."""
     ctx["client"] = AsyncClient(rate_limit=RateLimitPolicy(budget=RedisBudget(ctx["redis"])))
@@ -144,6 +145,9 @@ async def startup(ctx: dict[str, Any]) -> None:
 async def shutdown(ctx: dict[str, Any]) -> None:
     """Close the worker's client."""
     await ctx["client"].aclose()
+
+
+# --8<-- [end:budget]
 
 
 @attrs.define
@@ -164,6 +168,7 @@ class ChunkRun:
         return result
 
 
+# --8<-- [start:journal]
 async def import_chunk(
     ctx: dict[str, Any], source: str, job_id: str | None, rows: list[Numbered]
 ) -> dict[str, Any]:
@@ -233,6 +238,9 @@ async def _account(
         run.counts["failed"] += 1
         print(f"line {line}: {result.error}", file=sys.stderr)
     # "skipped": the import stopped early; the row is left for the next try.
+
+
+# --8<-- [end:journal]
 
 
 def _why(deadline_passed: bool, stopped: ImportStoppedError | None, run: ChunkRun) -> str:
