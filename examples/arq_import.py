@@ -10,7 +10,7 @@ share, through the same Redis arq uses:
 arq may run a job twice (a worker killed mid-job has its jobs run again by another one): the
 journal skips the rows already done, and every row's idempotency key is derived from the
 file's content and the row's line number, so a row whose reply was lost is replayed by the
-API, not created twice. Needs the extra ``redis`` and the ``arq`` package::
+API, not created twice. Needs the extra ``arq`` (redis-py and arq)::
 
     export INSTAVIEW_API_KEY=sk_live_... REDIS_URL=redis://127.0.0.1:6379/0
     python examples/arq_import.py enqueue candidates.jsonl --job-id JOB_ID
