@@ -62,34 +62,35 @@ async def import_chunk(
 ) -> dict[str, int]:
     """Import rows ``start ..`` of the file whose content hash is ``source``; safe to rerun."""
     client: AsyncClient = ctx["client"]
-    journal = RedisJournal(ctx["redis"])
-    await journal.bind(
-        JournalBinding(source=source, target=client.base_url, kind="candidates", job_id=job_id)
-    )
-    counts: Counter[str] = Counter()
-    todo: list[int] = []  # row numbers, in the order bulk_create sees them
-    for number in range(start, start + len(rows)):
-        if await journal.get(str(number)) is None:
-            todo.append(number)
-        else:
-            counts["skipped"] += 1
-    bulk = client.candidates.bulk_create(
-        [rows[number - start] for number in todo],
-        job_id=job_id,
-        concurrency=8,
-        key=lambda index, _fields: f"arq-import:{source}:{todo[index]}",
-    )
-    async for result in bulk:
-        counts[result.status] += 1
-        if result.status in ("created", "existing"):
-            resource_id = getattr(result.value, "id", None)
-            entry = JournalEntry(
-                row_id=str(todo[result.index]), status=result.status, resource_id=resource_id
-            )
-            await journal.record(entry)
-        elif result.status == "failed":
-            print(f"row {todo[result.index]}: {result.error}", file=sys.stderr)
-    return dict(counts)
+    # Closed at the end: rows done while Redis was unavailable are written then, if it is back.
+    async with RedisJournal(ctx["redis"]) as journal:
+        await journal.bind(
+            JournalBinding(source=source, target=client.base_url, kind="candidates", job_id=job_id)
+        )
+        counts: Counter[str] = Counter()
+        todo: list[int] = []  # row numbers, in the order bulk_create sees them
+        for number in range(start, start + len(rows)):
+            if await journal.get(str(number)) is None:
+                todo.append(number)
+            else:
+                counts["skipped"] += 1
+        bulk = client.candidates.bulk_create(
+            [rows[number - start] for number in todo],
+            job_id=job_id,
+            concurrency=8,
+            key=lambda index, _fields: f"arq-import:{source}:{todo[index]}",
+        )
+        async for result in bulk:
+            counts[result.status] += 1
+            if result.status in ("created", "existing"):
+                resource_id = getattr(result.value, "id", None)
+                entry = JournalEntry(
+                    row_id=str(todo[result.index]), status=result.status, resource_id=resource_id
+                )
+                await journal.record(entry)
+            elif result.status == "failed":
+                print(f"row {todo[result.index]}: {result.error}", file=sys.stderr)
+        return dict(counts)
 
 
 class WorkerSettings:
