@@ -12,7 +12,9 @@ whose retries ran out fails at once.
 The import stops early instead, naming the cause, when the outage outlasts ``max_outage``,
 when the API never answered any call of this import and the breaker opens (a wrong URL or a
 dead API: waiting would not help), and on the first rejected key (401/403: every later row
-would be rejected the same way).
+would be rejected the same way). An import that starts while the client's breaker is already
+open (another import or a ``with_options`` copy saw the outage) has no evidence of its own
+that the API was never there, so it waits like any import in an outage, up to ``max_outage``.
 """
 
 from __future__ import annotations
@@ -97,6 +99,9 @@ class OutageGate:
         self._clock = clock
         self._sleep = sleep
         self._answered = False  # the API replied to some call of this import
+        # Whether the breaker was already open at this import's first call (None: no call yet).
+        # The breaker is the client's, so its being open then says nothing of this import.
+        self._inherited_outage: bool | None = None
         self._paused_since: float | None = None
         self._resumed: anyio.Event | None = None  # events need a running loop: made on pause
         self._probing = False
@@ -108,10 +113,16 @@ class OutageGate:
         """Run one row's call, waiting out outages; raise `Stopped` once the import stops.
 
         A 5xx or connection failure while the breaker stays closed is sent again, until the
-        breaker opens (an outage: wait) or this row alone has failed as often as the breaker
-        needs to open; then other calls' successes kept it closed, so the row itself is the
-        problem and its error is raised.
+        breaker opens (an outage: wait) or this row's call has failed ``failure_threshold``
+        times; then other calls' successes kept the breaker closed, so the row itself is the
+        problem and its error is raised. Each call is a whole logical call, up to
+        ``RetryPolicy.max_attempts`` attempts, so with the defaults such a row is sent 15
+        times. Counting attempts instead (6 sends) would cost a flaky but working API good
+        rows: at one attempt in five failing, 6 failures in a row hit one row in 16,000; 15
+        hit one in 30 billion.
         """
+        if self._inherited_outage is None:
+            self._inherited_outage = self._breaker_open()
         strikes = 0
         while True:
             probing = await self._admit()
@@ -134,7 +145,7 @@ class OutageGate:
                 return value
             finally:
                 if probing:
-                    self._probing = False
+                    self._release_probe()
 
     async def _admit(self) -> bool:
         """Wait while paused; True when this worker is the one to probe the API."""
@@ -144,7 +155,7 @@ class OutageGate:
                 try:
                     await self._until_probe(self._paused_since)
                 except BaseException:
-                    self._probing = False
+                    self._release_probe()
                     raise
                 if self.stopped is None:
                     return True
@@ -167,19 +178,36 @@ class OutageGate:
             return
         await self._sleep(min(max(self._probe_in, _MIN_PAUSE), self.max_outage - elapsed))
 
+    def _release_probe(self) -> None:
+        """Give the probe up; while still paused, wake the waiters so that one takes it over.
+
+        A probe's call can end without ending the pause: refused before it was sent (a
+        rate-limit wait over ``max_wait``), failed as a bad row once something outside the
+        import closed the shared breaker, or answered while the breaker stays open because
+        another probe failed meanwhile. Only a prober looks at the clock, so without a
+        successor the waiters would wait for good and ``max_outage`` would never be enforced.
+        """
+        self._probing = False
+        if self._paused_since is not None and self.stopped is None:
+            if self._resumed is not None:
+                self._resumed.set()
+            self._resumed = anyio.Event()  # for those who find the probe taken again
+
     def _outage(self, error: Exception) -> bool:
         """Take in an outage-kind failure; False when it is this row's own failure."""
-        self._last_outage = error
         if isinstance(error, CircuitOpenError):
             self._probe_in = error.retry_in
         else:
-            self._last_failure = error
             self._probe_in = 0.0
             if not self._breaker_open():
-                return False  # the API is up as far as the breaker knows: a bad row
+                # The API is up as far as the breaker knows: a bad row, whose error must
+                # not be named later as the cause of an outage.
+                return False
+            self._last_failure = error
+        self._last_outage = error
         if self.stopped is not None:
             return True
-        if not self._answered:
+        if not self._answered and not self._inherited_outage:
             cause = self._cause()
             self._stop(f"the API at {self.target} is unreachable: {_reason(cause)}", cause)
         elif self._paused_since is None:

@@ -19,26 +19,12 @@ from tests.conftest import envelope, error_reply
 from tests.helpers import job_json
 from tests.http_family import httpx
 
+from ._clock import Clock
+
 pytestmark = pytest.mark.anyio
 
 RECOVERY = 5.0
 THRESHOLD = 3
-
-
-class Clock:
-    """Virtual time shared by the breaker and the import: only their sleeps move it."""
-
-    def __init__(self) -> None:
-        self.now = 0.0
-        self.sleeps: list[float] = []
-
-    def __call__(self) -> float:
-        return self.now
-
-    async def sleep(self, seconds: float) -> None:
-        self.sleeps.append(seconds)
-        self.now += seconds
-        await anyio.lowlevel.checkpoint()
 
 
 class FlakyApi(httpx.AsyncBaseTransport):

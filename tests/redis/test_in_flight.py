@@ -128,3 +128,37 @@ async def test_the_probes_own_process_counts_its_other_requests(
         await a.report(SCOPE, probe, _reply(2000.0, LIMIT - 1, 5.0))
         assert time.monotonic() - started < 1
         assert await _permits(a) == LIMIT - 1 - 2
+
+
+async def test_concurrent_admissions_of_one_process_are_all_counted(
+    redis_server: RedisServer,
+) -> None:
+    """Four tasks of B take permits at once (four connections): all four are in flight."""
+    async with RedisBudget(redis_server.url) as a, RedisBudget(redis_server.url) as b:
+        await _next_window(a, 0.4)
+        flying: list[Admission] = []
+
+        async def take() -> None:
+            flying.append(await _admit(b))
+
+        async with anyio.create_task_group() as tg:
+            for _ in range(4):
+                tg.start_soon(take)
+        assert [admission.wait for admission in flying] == [0, 0, 0, 0]
+        probe = await _reset(a, 0.45)
+        await a.report(SCOPE, probe, _reply(2000.0, LIMIT - 1, 5.0))
+        assert await _permits(a) == LIMIT - 1 - 4
+
+
+async def test_a_report_left_for_the_next_call_is_carried_by_it(
+    redis_server: RedisServer,
+) -> None:
+    """B reports one of its three, then asks again while the probe is out: two are in flight."""
+    async with RedisBudget(redis_server.url) as a, RedisBudget(redis_server.url) as b:
+        await _next_window(a, 0.3)
+        flying = [await _admit(b) for _ in range(3)]
+        await b.report(SCOPE, flying[0], _reply(1000.0, LIMIT - 3, 0.2))  # no news: not sent
+        probe = await _reset(a, 0.35)
+        assert (await _admit(b)).wait > 0  # the probe is out; this call carries B's report
+        await a.report(SCOPE, probe, _reply(2000.0, LIMIT - 1, 5.0))
+        assert await _permits(a) == LIMIT - 1 - 2

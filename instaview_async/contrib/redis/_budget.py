@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import secrets
 import sys
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import AsyncIterator, Callable, Sequence
 from types import TracebackType
 from typing import Any
 
@@ -20,7 +21,7 @@ from redis.exceptions import ConnectionError as RedisConnectionError
 
 from ..._budget import Admission, Reply
 from ..._exceptions import InstaViewError
-from ._scripts import ADMIT, REPORT
+from ._scripts import ADMIT, FORGET, REPORT
 
 __all__ = ["RedisBudget"]
 
@@ -68,18 +69,20 @@ class RedisBudget:
 
     __slots__ = (
         "_clock",
+        "_doubt",
         "_down",
         "_flying",
         "_id",
         "_keys",
         "_owns",
+        "_pending",
         "_prefix",
         "_redis",
         "_retry_at",
         "_retry_interval",
         "_scripts",
         "_timeout",
-        "_told",
+        "_unsent",
         "_warm",
         "horizon",
         "lease",
@@ -102,7 +105,7 @@ class RedisBudget:
             raise ValueError("timeout must be > 0 and retry_interval >= 0")
         self._owns = isinstance(redis, str)
         self._redis: Redis = _from_url(redis, timeout) if isinstance(redis, str) else redis
-        self._scripts = (self._redis.register_script(ADMIT), self._redis.register_script(REPORT))
+        self._scripts = tuple(self._redis.register_script(s) for s in (ADMIT, REPORT, FORGET))
         self._prefix = prefix
         self._timeout = timeout
         self._retry_interval = retry_interval
@@ -112,8 +115,12 @@ class RedisBudget:
         self._retry_at = 0.0
         self._keys: dict[str, list[str]] = {}
         self._id = secrets.token_hex(8)  # this instance's field in the in-flight hash
-        self._flying: dict[str, int] = {}  # per scope: requests admitted, not yet reported
-        self._told: dict[str, int] = {}  # per scope: the count Redis last had from this instance
+        # Per scope: requests admitted and not yet reported, reports not yet carried to Redis,
+        # admissions awaiting Redis; scopes whose count in Redis may be off (see `_lost`).
+        self._flying: dict[str, int] = {}
+        self._unsent: dict[str, int] = {}
+        self._pending: dict[str, int] = {}
+        self._doubt: set[str] = set()
         self.lease = 2.0
         """Seconds a probe holds the budget before another request may probe."""
         self.poll = 0.02
@@ -134,16 +141,19 @@ class RedisBudget:
 
     async def admit(self, scope: str) -> Admission | None:
         """Take a permit from every known window, or say how long to wait; None: unreachable."""
-        flying = self._flying.get(scope, 0)
-        args = (_ms(self.lease), _ms(self.poll), self._id, flying, _ms(self.horizon))
-        raw = await self._run(0, scope, args)
+        done = self._unsent.pop(scope, 0)  # carried by this call: no reply needs its own
+        args = (_ms(self.lease), _ms(self.poll), self._id, done, _ms(self.horizon))
+        self._pending[scope] = self._pending.get(scope, 0) + 1
+        try:
+            raw = await self._run(0, scope, args)
+        finally:
+            self._pending[scope] -= 1
         if raw is None:
+            self._lost(scope, done)
             return None
         wait, probe, *rest = (int(x) for x in raw)
-        self._told[scope] = flying + (wait <= 0)
         if wait > 0:
             return Admission(wait / 1000)
-        # Read again: other tasks' admissions and reports ran while this one awaited Redis.
         self._flying[scope] = self._flying.get(scope, 0) + 1
         seen = {
             name: _Seen(*rest[i * 3 : i * 3 + 3])
@@ -156,17 +166,21 @@ class RedisBudget:
         """Share a 429's wait and the windows a reply reported, when they tell Redis more."""
         if isinstance(admission.token, _Token):  # admitted by this budget: no longer in flight
             self._flying[scope] = max(0, self._flying.get(scope, 0) - 1)
-        flying = self._flying.get(scope, 0)
-        # Redis is told of requests in flight at each call; when a burst is over and this
-        # process falls idle, say so, or its last count holds back the next window until the
-        # horizon. (A lone request's count of 1 is left: that would double the calls.)
-        idle = flying == 0 and self._told.get(scope, 0) > 1
-        if not idle and not _news(admission, reply):
-            return
+            self._unsent[scope] = self._unsent.get(scope, 0) + 1
+        if not self._idle(scope) and not _news(admission, reply):
+            return  # the next call carries this report
+        done = self._unsent.pop(scope, 0)
+        if (
+            scope in self._doubt
+            and self._flying.get(scope, 0) == 0
+            and not self._pending.get(scope)
+        ):
+            self._doubt.discard(scope)
+            done = -1  # nothing in flight here: Redis's count is set to none, not lowered
         retry = -1 if reply is None or reply.retry_after is None else _ms(reply.retry_after)
         unpaced = 60_000 if admission.probe and reply is not None and _unpaced(reply) else 0
         args: list[int | str] = [retry, int(admission.probe), unpaced, 60_000]
-        args += [self._id, flying, _ms(self.horizon)]
+        args += [self._id, done, _ms(self.horizon)]
         tiers = {} if reply is None else {tier.name: tier for tier in reply.tiers}
         for name in _WINDOWS:
             tier = tiers.get(name)
@@ -175,22 +189,35 @@ class RedisBudget:
             else:
                 limit = -1 if tier.limit is None else tier.limit
                 args += [_ms(tier.reset), tier.remaining, limit, _ms(tier.reset_in)]
-        if await self._run(1, scope, args) is not None:
-            self._told[scope] = flying
+        if await self._run(1, scope, args) is None:
+            self._lost(scope, done)
+
+    def _idle(self, scope: str) -> bool:
+        """Nothing is in flight here, and Redis's count of it is more than one high (or in doubt).
+
+        Then a report says so at once: until the next call, that count holds back every new
+        window. A lone request's count of one is left to the next call, or sparse traffic
+        would pay a round trip per reply.
+        """
+        if self._flying.get(scope, 0):
+            return False
+        return self._unsent.get(scope, 0) > 1 or scope in self._doubt
+
+    def _lost(self, scope: str, done: int) -> None:
+        """A call carrying reports got no answer: whether Redis applied them is unknown.
+
+        Taken as applied (Redis's count can only be too high, which costs permits, never a
+        429); the count is set right when this process next has nothing in flight.
+        """
+        if done:
+            self._doubt.add(scope)
 
     async def aclose(self) -> None:
         """Close the connections of a client made from a URL (one you passed is left open)."""
-        await self._forget()
+        for scope in list(self._keys):  # its count holds back no window any more
+            await self._run(2, scope, [self._id])
         if self._owns:
             await self._redis.aclose()
-
-    async def _forget(self) -> None:
-        """Tell Redis this instance has nothing in flight, so no new window waits for it."""
-        for scope, told in list(self._told.items()):
-            if told:
-                await self._run(
-                    1, scope, [-1, 0, 0, 60_000, self._id, 0, _ms(self.horizon), *_NONE]
-                )
 
     async def __aenter__(self) -> RedisBudget:
         return self
@@ -211,7 +238,7 @@ class RedisBudget:
                 return None
             self._retry_at = self._clock() + self._retry_interval  # one task tries, not all
         try:
-            with anyio.fail_after(self._timeout if self._warm else max(self._timeout, _COLD)):
+            async with _deadline(self._timeout if self._warm else max(self._timeout, _COLD)):
                 result = await self._scripts[which](keys=self._keys_of(scope), args=args)
         except Exception as exc:
             # Fail open means anything: besides RedisError and OSError, redis-py lets out
@@ -248,12 +275,23 @@ class RedisBudget:
         return keys
 
 
+if sys.version_info >= (3, 11):
+    from asyncio import timeout as _deadline  # a third of anyio.fail_after's cost on asyncio
+else:
+
+    @contextlib.asynccontextmanager
+    async def _deadline(seconds: float) -> AsyncIterator[None]:
+        with anyio.fail_after(seconds):
+            yield
+
+
 def _from_url(url: str, timeout: float) -> Redis:
     # One retry on a connection error: after a restart every pooled connection is dead, and
-    # each would otherwise fail once more when next used, long after Redis is back.
+    # each would otherwise fail once more when next used, long after Redis is back. No
+    # socket_timeout: `_run` bounds each whole call already, and redis-py's own per-read and
+    # per-write timeouts (a task per write) cost a third of an admission.
     client: Redis = Redis.from_url(
         url,
-        socket_timeout=max(timeout, _COLD),
         socket_connect_timeout=max(timeout, _COLD),
         retry=Retry(NoBackoff(), 1),
         retry_on_error=[RedisConnectionError],

@@ -1,10 +1,10 @@
-"""The two Lua scripts of the shared budget; each runs atomically, in one round trip.
+"""The Lua scripts of the shared budget; each runs atomically, in one round trip.
 
 Keys of one scope (``KEYS``): ``closed`` (Redis ms until which a 429 closed the key), ``probe``
 (held by the one request that goes alone while the budget is unknown), ``unpaced`` (set while
-the API sends no rate-limit headers at all), ``inflight`` (a hash: per budget instance,
-``"<requests in flight>:<Redis ms>"`` as of its last call), then one hash per window
-(``minute``, ``hour``):
+the API sends no rate-limit headers at all), ``inflight`` (a hash: per budget instance ``<id>``,
+its requests admitted and not yet reported, and ``<id>@``, the Redis ms of its last call), then
+one hash per window (``minute``, ``hour``):
 
 - ``wid``: the window's id, the ``X-RateLimit-Reset-*`` value in ms, exactly as the server sent
   it, so that a late reply from an earlier window is recognised and ignored;
@@ -18,9 +18,12 @@ Why a probe after each reset, rather than the whole limit at once: requests admi
 before the reset may reach the server after it and count against the new window. The probe
 goes after them, and the first reply of a new window has every request still in flight, in any
 process, taken off what it reports as left: those the server has not counted yet will be, and
-those it has are counted twice, which costs a few permits of that window, never a 429. A count
-older than the ``horizon`` is left out (its requests have arrived long since, or its process
-is gone).
+those it has are counted twice, which costs a few permits of that window, never a 429. The
+count goes up by one in the admission script that grants a permit (so that concurrent
+admissions of one process cannot overwrite each other) and down by the reports an instance
+has had since its last call, which that call carries (so that a reply needs no round trip of
+its own). A count whose instance made no call within the ``horizon`` is left out (its requests
+have arrived long since, or its process is gone).
 
 Times come from Redis's own clock (``TIME``), so that workers on machines whose clocks differ
 still agree when a window ends; replies are turned into Redis time by their seconds-to-go.
@@ -28,19 +31,28 @@ still agree when a window ends; replies are turned into Redis time by their seco
 
 from __future__ import annotations
 
-__all__ = ["ADMIT", "REPORT"]
+__all__ = ["ADMIT", "FORGET", "REPORT"]
 
 ADMIT = """
--- ARGV: probe lease ms, poll ms, instance id, its requests in flight, horizon ms.
+-- ARGV: probe lease ms, poll ms, instance id, its reports since its last call, horizon ms.
 -- Returns {wait ms, probe 0/1, then per window: state (0 unknown, 1 known, 2 reset), wid, left}.
 local t = redis.call('TIME')
 local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
 local lease, poll = tonumber(ARGV[1]), tonumber(ARGV[2])
-local flying, horizon = tonumber(ARGV[4]), tonumber(ARGV[5])
-redis.call('HSET', KEYS[4], ARGV[3], flying .. ':' .. now)
-redis.call('PEXPIRE', KEYS[4], horizon)
+local done, horizon = tonumber(ARGV[4]), tonumber(ARGV[5])
+-- This instance's requests in flight: +1 for a permit granted, less the reports it had.
+local function tell(granted)
+  if granted - done ~= 0 and redis.call('HINCRBY', KEYS[4], ARGV[3], granted - done) < 0 then
+    redis.call('HSET', KEYS[4], ARGV[3], 0)  -- the hash had expired: start from none
+  end
+  redis.call('HSET', KEYS[4], ARGV[3] .. '@', now)
+  redis.call('PEXPIRE', KEYS[4], horizon)
+end
 local closed = tonumber(redis.call('GET', KEYS[1]))
-if closed and closed > now then return {closed - now, 0} end
+if closed and closed > now then
+  tell(0)
+  return {closed - now, 0}
+end
 local wait, known, reset, states = 0, 0, false, {}
 for i = 5, #KEYS do
   local w = redis.call('HMGET', KEYS[i], 'deadline', 'remaining', 'wid')
@@ -61,17 +73,21 @@ for i = 5, #KEYS do
   end
   states[i] = {state, tonumber(w[3]) or 0, remaining or 0}
 end
-if wait > 0 then return {wait, 0} end
+if wait > 0 then
+  tell(0)
+  return {wait, 0}
+end
 local probe = 0
 if reset or (known == 0 and redis.call('EXISTS', KEYS[3]) == 0) then
   if not redis.call('SET', KEYS[2], '1', 'NX', 'PX', lease) then
     local ttl = redis.call('PTTL', KEYS[2])
     if ttl < 1 or ttl > poll then ttl = poll end
+    tell(0)
     return {ttl, 0}
   end
   probe = 1
 end
-redis.call('HSET', KEYS[4], ARGV[3], (flying + 1) .. ':' .. now)
+tell(1)
 local out = {0, probe}
 for i = 5, #KEYS do
   local left = states[i][3]
@@ -85,23 +101,30 @@ return out
 
 REPORT = """
 -- ARGV: retry-after ms (-1: none), probe 0/1, unpaced ttl ms (0: none), window linger ms,
--- instance id, its requests in flight (this one done), horizon ms,
+-- instance id, its reports since its last call (this one included; -1: it has none in flight),
+-- horizon ms,
 -- then per window: wid (-1: not reported), remaining, limit (-1: not sent), reset-in ms.
 local t = redis.call('TIME')
 local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
 local retry, probe, linger = tonumber(ARGV[1]), tonumber(ARGV[2]), tonumber(ARGV[4])
-local me, horizon = ARGV[5], tonumber(ARGV[7])
-redis.call('HSET', KEYS[4], me, tonumber(ARGV[6]) .. ':' .. now)
+local me, done, horizon = ARGV[5], tonumber(ARGV[6]), tonumber(ARGV[7])
+if done < 0 then
+  redis.call('HSET', KEYS[4], me, 0)  -- the instance has nothing in flight
+elseif done > 0 and redis.call('HINCRBY', KEYS[4], me, -done) < 0 then
+  redis.call('HSET', KEYS[4], me, 0)  -- the hash had expired: start from none
+end
+redis.call('HSET', KEYS[4], me .. '@', now)
 redis.call('PEXPIRE', KEYS[4], horizon)
--- Requests in flight in every process, as each last said: the server may not have counted them.
+-- Requests in flight in every process: the server may not have counted them yet.
 local flying
 local function in_flight()
   if flying then return flying end
   flying = 0
-  local fields = redis.call('HGETALL', KEYS[4])
-  for j = 1, #fields, 2 do
-    local count, at = string.match(fields[j + 1], '^(%d+):(%d+)$')
-    if count and now - tonumber(at) < horizon then flying = flying + tonumber(count) end
+  local fields, held = redis.call('HGETALL', KEYS[4]), {}
+  for j = 1, #fields, 2 do held[fields[j]] = tonumber(fields[j + 1]) end
+  for id, count in pairs(held) do
+    local at = held[id .. '@']
+    if at and count > 0 and now - at < horizon then flying = flying + count end
   end
   return flying
 end
@@ -140,5 +163,11 @@ end
 if probe == 1 then redis.call('DEL', KEYS[2]) end
 local unpaced = tonumber(ARGV[3])
 if unpaced > 0 then redis.call('SET', KEYS[3], '1', 'PX', unpaced) end
+return 1
+"""
+
+FORGET = """
+-- ARGV: instance id. Its count of requests in flight goes: it has none, for good.
+redis.call('HDEL', KEYS[4], ARGV[1], ARGV[1] .. '@')
 return 1
 """
