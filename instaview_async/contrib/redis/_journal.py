@@ -21,7 +21,7 @@ from ._budget import _COLD, _from_url, _refuse_trio, _require_asyncio, _where
 
 __all__ = ["RedisJournal"]
 
-logger = logging.getLogger("instaview_async")
+logger = logging.getLogger("instaview_async.contrib.redis")  # see _budget.py
 
 # SET NX and the GET of what is there in one atomic step: with two round trips, a key deleted
 # between them (a FLUSHDB, an expiry set by hand) would make bind read nothing. SET ... NX GET
