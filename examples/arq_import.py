@@ -180,20 +180,21 @@ async def import_chunk(
     """
     deadline = anyio.current_time() + try_deadline()
     client: AsyncClient = ctx["client"]
-    journal = RedisJournal(ctx["redis"])
-    await journal.bind(
-        JournalBinding(source=source, target=client.base_url, kind="candidates", job_id=job_id)
-    )
     run = ChunkRun()
     todo: list[Numbered] = []
-    for line, fields in rows:
-        if await journal.get(str(line)) is None:
-            todo.append((line, fields))
-        else:
-            run.counts["done_before"] += 1
     stopped = None
-    with anyio.CancelScope(deadline=deadline) as scope:
-        stopped = await _send(client, journal, source, job_id, todo, run)
+    # Closed at the end: rows done while Redis was unavailable are written then, if it is back.
+    async with RedisJournal(ctx["redis"]) as journal:
+        await journal.bind(
+            JournalBinding(source=source, target=client.base_url, kind="candidates", job_id=job_id)
+        )
+        for line, fields in rows:
+            if await journal.get(str(line)) is None:
+                todo.append((line, fields))
+            else:
+                run.counts["done_before"] += 1
+        with anyio.CancelScope(deadline=deadline) as scope:
+            stopped = await _send(client, journal, source, job_id, todo, run)
     left = len(todo) - run.counts["created"] - run.counts["existing"] - len(run.failed)
     if left:
         reason = _why(scope.cancelled_caught, stopped, run)

@@ -170,6 +170,7 @@ async def _run(args: argparse.Namespace, setup: _Setup, argv: list[str]) -> int:
         if budget is not None:
             await budget.aclose()
     _print_account(setup.file.name, tally, stats)
+    _note_unsaved(journal)
     return await _finish(args, setup, tally, argv)
 
 
@@ -185,6 +186,17 @@ async def _journal(args: argparse.Namespace, binding: JournalBinding) -> Journal
         await journal.aclose()
         raise CommandError(str(exc)) from None
     return journal
+
+
+def _note_unsaved(journal: Journal | None) -> None:
+    """Say so when the journal in Redis lacks done rows: Redis was unavailable until the end."""
+    unsaved: int = getattr(journal, "unsaved", 0)
+    if unsaved:
+        print(
+            f"note: {unsaved} done rows are not in the journal in Redis (it was unavailable); "
+            "a rerun sends them again under the same idempotency keys, which creates none twice",
+            file=sys.stderr,
+        )
 
 
 def _shard(records: Iterator[Record | BadLine], shard: tuple[int, int] | None) -> Iterator[Any]:
@@ -275,7 +287,7 @@ def _print_account(title: str, tally: Tally, stats: object) -> None:
 async def _finish(args: argparse.Namespace, setup: _Setup, tally: Tally, argv: list[str]) -> int:
     if tally.stopped is None and not tally.interrupted:
         return EXIT_FAILED if tally.failed else EXIT_OK
-    if args.redis is not None:  # the journal in Redis has every done row already
+    if args.redis is not None:  # the journal in Redis has every done row (or a note said not)
         rerun = _rerun(argv, None)
     else:
         journal = args.journal or await _leave_journal(setup, tally)

@@ -175,13 +175,15 @@ class _Run:
             self.tally.created += 1
         else:
             self.tally.existing += 1
+        # Reported before it is journaled: a journal that cannot write (a full disk) must not
+        # keep a row that is on the server out of the report.
+        self.report.row(line, status, resource_id=resource_id)
+        self.progress.advance(status)
         if self.journal is not None:
             entry = JournalEntry(row_id=str(line), status=done, resource_id=resource_id)
             await self.journal.record(entry)
         else:
             self.tally.mark(line, status)
-        self.report.row(line, status, resource_id=resource_id)
-        self.progress.advance(status)
 
     def _stopped(self, line: int, error: Exception | None) -> None:
         if self.tally.stopped is None:  # printed once, at the end of the run
@@ -253,8 +255,14 @@ async def _consume(run: _Run, bulk: BulkFactory, records: Iterator[Record | BadL
         async with importer:
             with anyio.CancelScope() as scope:
                 run.interrupt.scope = scope
-                async for result in importer:
-                    await run.account(result)
+                try:
+                    async for result in importer:
+                        await run.account(result)
+                finally:
+                    # Closed inside this scope, in which its task group was opened: left open,
+                    # an error raised by account (a journal that cannot write) would surface
+                    # as anyio's "exit a cancel scope that isn't the current task's" instead.
+                    await importer.aclose()
     if scope.cancelled_caught:
         run.tally.interrupted = True
 

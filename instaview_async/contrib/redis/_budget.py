@@ -8,6 +8,7 @@ import logging
 import secrets
 import sys
 import time
+import urllib.parse
 from collections.abc import AsyncIterator, Callable, Sequence
 from types import TracebackType
 from typing import Any
@@ -25,7 +26,8 @@ from ._scripts import ADMIT, FORGET, REPORT
 
 __all__ = ["RedisBudget"]
 
-logger = logging.getLogger("instaview_async")
+# A child of the SDK's logger, so that a command line can show Redis outages on their own.
+logger = logging.getLogger("instaview_async.contrib.redis")
 
 _WINDOWS = ("minute", "hour")
 _NONE = (-1, 0, -1, 0) * len(_WINDOWS)  # REPORT's arguments for windows a reply did not report
@@ -214,8 +216,9 @@ class RedisBudget:
 
     async def aclose(self) -> None:
         """Close the connections of a client made from a URL (one you passed is left open)."""
-        for scope in list(self._keys):  # its count holds back no window any more
-            await self._run(2, scope, [self._id])
+        if not self._down:  # down: its count goes at the horizon; closing does not wait
+            for scope in list(self._keys):  # its count holds back no window any more
+                await self._run(2, scope, [self._id])
         if self._owns:
             await self._redis.aclose()
 
@@ -290,13 +293,37 @@ def _from_url(url: str, timeout: float) -> Redis:
     # each would otherwise fail once more when next used, long after Redis is back. No
     # socket_timeout: `_run` bounds each whole call already, and redis-py's own per-read and
     # per-write timeouts (a task per write) cost a third of an admission.
-    client: Redis = Redis.from_url(
-        url,
-        socket_connect_timeout=max(timeout, _COLD),
-        retry=Retry(NoBackoff(), 1),
-        retry_on_error=[RedisConnectionError],
-    )
+    try:
+        client: Redis = Redis.from_url(
+            url,
+            socket_connect_timeout=max(timeout, _COLD),
+            retry=Retry(NoBackoff(), 1),
+            retry_on_error=[RedisConnectionError],
+        )
+    except ValueError as exc:  # redis-py's message may hold the URL, password and all
+        raise ValueError(f"not a usable Redis URL: {_redact(url)} ({_reason(exc)})") from None
+    db = urllib.parse.urlsplit(url).path.strip("/")
+    if url.startswith(("redis://", "rediss://")) and db and not db.isdigit():
+        # redis-py would quietly use database 0: another database's budget, or none.
+        raise ValueError(
+            f"not a usable Redis URL: {_redact(url)} (database {db!r} is not a number)"
+        )
     return client
+
+
+def _redact(url: str) -> str:
+    """The URL without its user and password."""
+    scheme, sep, rest = url.partition("://")
+    if not sep:
+        return repr(url[:40]) if "@" not in url else "'<hidden>'"
+    host = rest.rpartition("@")[2]
+    return f"'{scheme}://{host}'"
+
+
+def _reason(exc: ValueError) -> str:
+    """redis-py's reason, unless it quotes the URL (which may hold a password)."""
+    text = str(exc)
+    return "see redis-py's URL format" if "://" in text or "@" in text else text
 
 
 def _news(admission: Admission, reply: Reply | None) -> bool:

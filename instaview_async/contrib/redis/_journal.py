@@ -3,34 +3,85 @@
 from __future__ import annotations
 
 import hashlib
+import itertools
 import json
 import logging
+import time
+from collections.abc import Callable
 from types import TracebackType
-from typing import Any
+from typing import Any, Final
 
 import anyio
+import attrs
 from redis.asyncio import Redis
 
 from ...journal import JournalBinding, JournalEntry, JournalError, JournalMismatchError
-from ._budget import _from_url, _refuse_trio, _require_asyncio, _where
+from ...journal._file import _entry
+from ._budget import _COLD, _from_url, _refuse_trio, _require_asyncio, _where
 
 __all__ = ["RedisJournal"]
 
-logger = logging.getLogger("instaview_async")
+logger = logging.getLogger("instaview_async.contrib.redis")  # see _budget.py
+
+# SET NX and the GET of what is there in one atomic step: with two round trips, a key deleted
+# between them (a FLUSHDB, an expiry set by hand) would make bind read nothing. SET ... NX GET
+# would do it in one command, but only from Redis 7; this runs on 5+.
+_BIND = """
+redis.call('SET', KEYS[1], ARGV[1], 'NX')
+return redis.call('GET', KEYS[1])
+"""
+
+_BATCH = 500  # entries per HSET when writing rows done while Redis was unavailable
+_MAX_UNSAVED = 100_000  # about 25 MB: past it, a long outage's rows rely on idempotency keys
+_UNAVAILABLE: Final = object()
+
+
+@attrs.frozen
+class _Keys:
+    binding: str
+    rows: str
 
 
 class RedisJournal:
     """A `Journal` in one Redis hash: a row done by any worker is skipped by all, and by reruns.
 
     Its keys are ``{prefix}:journal:{<name>}:*``; ``name`` defaults to a SHA-256 fingerprint of
-    the binding (input content, target, kind, job), so every worker importing the same file to
-    the same place shares one journal without naming it. Entries hold row ids, statuses and
-    resource ids only. ``bind`` raises JournalError when Redis cannot be reached (before any
-    row is sent); later, a lookup or write that fails is logged once and treated as "not done":
-    the row's deterministic idempotency key still keeps it from being created twice.
+    the binding's matching fields (input content, target, kind, job; not ``source_name``, so a
+    renamed copy of a file shares its journal), so every worker importing the same file to the
+    same place shares one journal without naming it. Entries hold row ids, statuses and
+    resource ids only, one JSON object per row as in a `FileJournal`'s lines. Works with
+    clients made with or without ``decode_responses``.
+
+    ``bind`` raises JournalError when Redis cannot be reached (before any row is sent). Later,
+    Redis failing never fails the import; it fails open as `RedisBudget` does: a lookup that
+    cannot be answered within ``timeout`` seconds is "not done" (the row's deterministic
+    idempotency key still keeps it from being created twice), done rows are kept in memory and
+    written once Redis answers again (or by `aclose`), and Redis is tried again after
+    ``retry_interval`` seconds, doubled after each failed try up to ``max_retry_interval``;
+    in between, calls return at once. One warning per outage, an info line when it ends. A
+    damaged entry is a warning naming its row, which is then treated as not done.
     """
 
-    __slots__ = ("_keys", "_owns", "_prefix", "_redis", "_timeout", "_warned", "name")
+    __slots__ = (
+        "_cause",
+        "_clock",
+        "_closed",
+        "_down",
+        "_dropped",
+        "_interval",
+        "_keys",
+        "_max_retry_interval",
+        "_owns",
+        "_prefix",
+        "_redis",
+        "_retry_at",
+        "_retry_interval",
+        "_script",
+        "_timeout",
+        "_unsaved",
+        "_warm",
+        "name",
+    )
 
     def __init__(
         self,
@@ -38,66 +89,135 @@ class RedisJournal:
         *,
         name: str | None = None,
         prefix: str = "instaview",
-        timeout: float = 2.0,
+        timeout: float = 0.5,
+        retry_interval: float = 1.0,
+        max_retry_interval: float = 30.0,
+        clock: Callable[[], float] = time.monotonic,
     ) -> None:
         _refuse_trio()
+        if timeout <= 0 or retry_interval < 0 or max_retry_interval < retry_interval:
+            raise ValueError("timeout must be > 0 and 0 <= retry_interval <= max_retry_interval")
         self._owns = isinstance(redis, str)
         self._redis: Redis = _from_url(redis, timeout) if isinstance(redis, str) else redis
+        self._script = self._redis.register_script(_BIND)
         self._prefix = prefix
         self._timeout = timeout
-        self._keys: tuple[str, str] | None = None
-        self._warned = False
+        self._retry_interval = retry_interval
+        self._max_retry_interval = max_retry_interval
+        self._clock = clock
+        self._keys: _Keys | None = None
+        self._down = False
+        self._warm = False
+        self._retry_at = 0.0
+        self._interval = retry_interval
+        self._cause = ""
+        self._unsaved: dict[str, str] = {}  # row id -> entry, done while Redis was unavailable
+        self._dropped = 0  # done rows not kept, past _MAX_UNSAVED
+        self._closed = False
         self.name = name
         """The journal's name in Redis; set by `bind` when not given."""
 
     def __repr__(self) -> str:
         return f"RedisJournal({_where(self._redis)}, name={self.name!r})"
 
+    @property
+    def unsaved(self) -> int:
+        """Done rows recorded here that Redis does not have yet (it was unavailable)."""
+        return len(self._unsaved) + self._dropped
+
     async def bind(self, binding: JournalBinding) -> None:
-        """Claim the journal for ``binding`` (shared by every worker bound alike)."""
+        """Claim the journal for ``binding`` (shared by every worker bound alike).
+
+        Raises JournalMismatchError if the journal is another run's, and JournalError if Redis
+        cannot be reached, holds something else under the journal's key, or this journal is
+        already bound (as a `FileJournal` is bound once).
+        """
         _require_asyncio()
-        if self.name is None:
-            self.name = hashlib.sha256(binding.to_json().encode()).hexdigest()[:32]
-        base = f"{self._prefix}:journal:{{{self.name}}}"
-        binding_key, entries = f"{base}:binding", f"{base}:rows"
+        if self._keys is not None:
+            raise JournalError(f"{self!r} is already bound")
+        name = self.name or _fingerprint(binding)
+        base = f"{self._prefix}:journal:{{{name}}}"
+        keys = _Keys(binding=f"{base}:binding", rows=f"{base}:rows")
         try:
-            with anyio.fail_after(self._timeout):
-                await self._redis.set(binding_key, binding.to_json(), nx=True)
-                stored = await self._redis.get(binding_key)
+            with anyio.fail_after(max(self._timeout, _COLD)):  # it also connects
+                stored = await self._script(keys=[keys.binding], args=[binding.to_json()])
         except Exception as exc:
             raise JournalError(
                 f"cannot use the journal in Redis at {_where(self._redis)}: "
-                f"{type(exc).__name__}: {exc or 'no answer'}"
+                f"{type(exc).__name__}: {str(exc) or 'no answer'}"
             ) from None
-        theirs = JournalBinding.from_json(stored.decode() if isinstance(stored, bytes) else stored)
+        text = stored.decode(errors="replace") if isinstance(stored, bytes) else stored
+        try:
+            theirs = JournalBinding.from_json(text)
+        except JournalError as exc:  # "not a journal binding: <why>"
+            raise JournalError(
+                f"the key {keys.binding} in Redis at {_where(self._redis)} is {exc}; delete it "
+                "or pass another name="
+            ) from None
         if (reason := theirs.mismatch(binding)) is not None:
-            raise JournalMismatchError(f"journal {self.name} cannot be used: {reason}")
-        self._keys = (binding_key, entries)
+            raise JournalMismatchError(f"journal {name} cannot be used: {reason}")
+        self.name, self._keys, self._warm = name, keys, True
 
     async def get(self, row_id: str) -> JournalEntry | None:
         """The entry for ``row_id`` if any worker recorded it; None if not (or unreachable)."""
-        raw = await self._call("hget", row_id)
-        if raw is None:
+        keys = self._bound()
+        if (kept := self._unsaved.get(row_id)) is not None:
+            return _entry(kept.encode())
+        raw = await self._run("hget", keys.rows, row_id)
+        if raw is None or raw is _UNAVAILABLE:
             return None
-        data = json.loads(raw)
-        return JournalEntry(row_id=row_id, status=data["status"], resource_id=data.get("id"))
+        return self._parse(row_id, raw)
 
     async def record(self, entry: JournalEntry) -> None:
-        """Record a done row for every worker."""
-        value = json.dumps({"status": entry.status, "id": entry.resource_id})
-        await self._call("hset", entry.row_id, value)
+        """Record a done row for every worker (kept here until Redis takes it)."""
+        self._bound()
+        if len(self._unsaved) < _MAX_UNSAVED or entry.row_id in self._unsaved:
+            self._unsaved[entry.row_id] = _value(entry)
+        else:
+            self._dropped += 1
+        await self._save()
 
     async def entries(self) -> dict[str, JournalEntry]:
-        """Every recorded row, by row id (for reports and tests)."""
+        """Every recorded row, by row id (for reports and tests); JournalError if unreachable."""
         keys = self._bound()
-        # redis-py types hgetall as sync-or-async; through Any it checks the same with or
-        # without redis installed (a type: ignore would be unused when it is missing).
-        hgetall: Any = self._redis.hgetall
-        raw: dict[bytes, bytes] = await hgetall(keys[1])
-        return {(k.decode() if isinstance(k, bytes) else k): _entry(k, v) for k, v in raw.items()}
+        found: dict[str, JournalEntry] = {}
+        cursor: Any = 0
+        while True:
+            reply = await self._run("hscan", keys.rows, cursor, count=1000)
+            if reply is _UNAVAILABLE:
+                raise JournalError(
+                    f"cannot read the journal in Redis at {_where(self._redis)}: {self._cause}"
+                )
+            cursor, raw = reply
+            for field, value in raw.items():
+                row_id = _text(field)
+                if (entry := self._parse(row_id, value)) is not None:
+                    found[row_id] = entry
+            if int(cursor) == 0:
+                break
+        for row_id, kept in self._unsaved.items():
+            if (entry := _entry(kept.encode())) is not None:
+                found[row_id] = entry
+        return found
 
     async def aclose(self) -> None:
-        """Close the connections of a client made from a URL (idempotent)."""
+        """Write what Redis does not have yet (one last try, bounded), then close the
+        connections of a client made from a URL; idempotent."""
+        if self._closed:
+            return
+        self._closed = True
+        if self._keys is not None and self._unsaved:
+            self._retry_at = 0.0  # whatever the retry interval says: there is no later
+            with anyio.CancelScope(shield=True):  # bounded by the timeout of each call
+                await self._save()
+        if self.unsaved:
+            logger.warning(
+                "journal %s in Redis at %s: %d done rows could not be written to it; a rerun "
+                "sends them again under their idempotency keys",
+                self.name,
+                _where(self._redis),
+                self.unsaved,
+            )
         if self._owns:
             await self._redis.aclose()
 
@@ -112,32 +232,89 @@ class RedisJournal:
     ) -> None:
         await self.aclose()
 
-    def _bound(self) -> tuple[str, str]:
+    def _bound(self) -> _Keys:
         if self._keys is None:
             raise JournalError("the Redis journal is not bound (call bind first)")
         return self._keys
 
-    async def _call(self, command: str, *args: str) -> bytes | None:
+    async def _save(self) -> None:
+        """Write the kept entries, a batch at a time, until done or Redis fails."""
         keys = self._bound()
+        while self._unsaved:
+            batch = dict(itertools.islice(self._unsaved.items(), _BATCH))
+            if await self._run("hset", keys.rows, mapping=batch) is _UNAVAILABLE:
+                return
+            for row_id, value in batch.items():
+                if self._unsaved.get(row_id) == value:  # not recorded anew meanwhile
+                    del self._unsaved[row_id]
+
+    def _parse(self, row_id: str, raw: bytes | str) -> JournalEntry | None:
+        """The entry Redis holds for ``row_id``, or None (with a warning) if it is damaged."""
+        entry = _entry(raw.encode() if isinstance(raw, str) else raw)
+        if entry is not None and entry.row_id == row_id:
+            return entry
+        # Not done, rather than an error that would stop the whole import: the row is sent
+        # again under its idempotency key, and its new entry replaces the damaged one.
+        logger.warning(
+            "journal %s in Redis at %s: the entry of row %s is damaged (not a journal entry); "
+            "the row is treated as not done",
+            self.name,
+            _where(self._redis),
+            row_id,
+        )
+        return None
+
+    async def _run(self, command: str, *args: Any, **kwargs: Any) -> Any:
+        """The reply to one command, or _UNAVAILABLE when Redis cannot answer now."""
+        _require_asyncio()
+        if self._down:
+            if self._clock() < self._retry_at:
+                return _UNAVAILABLE
+            self._retry_at = self._clock() + self._interval  # one task tries, not all
+        limit = self._timeout if self._warm else max(self._timeout, _COLD)
         try:
-            with anyio.fail_after(self._timeout):
-                result = await getattr(self._redis, command)(keys[1], *args)
+            with anyio.fail_after(limit):
+                result = await getattr(self._redis, command)(*args, **kwargs)
         except Exception as exc:
-            # Not done, as far as we can tell: the idempotency key is the second line of defence.
-            if not self._warned:
-                self._warned = True
-                logger.warning(
-                    "journal in Redis at %s unavailable (%s: %s); rows are sent under their "
-                    "idempotency keys without it",
-                    _where(self._redis),
-                    type(exc).__name__,
-                    exc or "no answer",
-                )
-            return None
-        return result if isinstance(result, bytes) else None
+            # Fail open means anything: besides RedisError and OSError, redis-py lets out
+            # AttributeError and the like when a connection dies under a command.
+            self._failed(f"{type(exc).__name__}: {str(exc) or f'no answer within {limit:g} s'}")
+            return _UNAVAILABLE
+        self._warm = True
+        if self._down:
+            self._down = False
+            logger.info("journal in Redis at %s answers again", _where(self._redis))
+        return result
+
+    def _failed(self, cause: str) -> None:
+        # Backing off: a stalled Redis costs one timeout per try, and lookups are made one
+        # row at a time, so fixed tries would slow a long outage's import by their share.
+        grown = min(self._interval * 2, self._max_retry_interval)
+        self._interval = grown if self._down else self._retry_interval
+        self._retry_at = self._clock() + self._interval
+        self._warm = False
+        self._cause = cause
+        if self._down:
+            return
+        self._down = True
+        logger.warning(
+            "journal in Redis at %s unavailable (%s); rows are sent under their idempotency "
+            "keys without it, and done rows are written to it once Redis answers",
+            _where(self._redis),
+            self._cause,
+        )
 
 
-def _entry(row_id: bytes | str, raw: bytes | str) -> JournalEntry:
-    data = json.loads(raw)
-    key = row_id.decode() if isinstance(row_id, bytes) else row_id
-    return JournalEntry(row_id=key, status=data["status"], resource_id=data.get("id"))
+def _fingerprint(binding: JournalBinding) -> str:
+    """The default name: a hash of the fields that take part in matching, and only those."""
+    fields = attrs.asdict(binding, filter=lambda attribute, _: attribute.eq is not False)
+    return hashlib.sha256(json.dumps(fields, sort_keys=True).encode()).hexdigest()[:32]
+
+
+def _value(entry: JournalEntry) -> str:
+    """An entry as Redis holds it: the same JSON object as a `FileJournal` line."""
+    return json.dumps({"row": entry.row_id, "status": entry.status, "id": entry.resource_id})
+
+
+def _text(raw: bytes | str) -> str:
+    return raw.decode() if isinstance(raw, bytes) else raw
