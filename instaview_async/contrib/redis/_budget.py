@@ -216,8 +216,9 @@ class RedisBudget:
 
     async def aclose(self) -> None:
         """Close the connections of a client made from a URL (one you passed is left open)."""
-        for scope in list(self._keys):  # its count holds back no window any more
-            await self._run(2, scope, [self._id])
+        if not self._down:  # down: its count goes at the horizon; closing does not wait
+            for scope in list(self._keys):  # its count holds back no window any more
+                await self._run(2, scope, [self._id])
         if self._owns:
             await self._redis.aclose()
 
