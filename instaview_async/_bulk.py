@@ -9,7 +9,9 @@ completion order (``index`` says which row it was).
 
 from __future__ import annotations
 
+import functools
 import hashlib
+import inspect
 import json
 import re
 from collections.abc import (
@@ -29,11 +31,25 @@ import anyio
 import attrs
 from anyio.streams.memory import MemoryObjectSendStream
 
-from ._converter import converter
-from ._exceptions import ConflictError, ImportStoppedError, InstaViewError, ValidationError
+from ._converter import converter, to_camel
+from ._exceptions import (
+    ConflictError,
+    ImportStoppedError,
+    InstaViewError,
+    ValidationError,
+    _not_sent,
+)
 from ._outage import OutageGate, Stopped
 
-__all__ = ["BulkImport", "BulkResult", "BulkStatus", "KeyFunction", "row_fields", "row_key"]
+__all__ = [
+    "BulkImport",
+    "BulkResult",
+    "BulkStatus",
+    "KeyFunction",
+    "check_arguments",
+    "row_fields",
+    "row_key",
+]
 
 T = TypeVar("T")
 BulkStatus = Literal["created", "existing", "failed", "skipped"]
@@ -77,6 +93,38 @@ def row_fields(row: Row) -> dict[str, Any]:
             code="VALIDATION_ERROR",
         )
     return {_CAMEL.sub("_", str(k)).lower(): v for k, v in row.items() if v not in (None, "")}
+
+
+def check_arguments(create: Callable[..., Any], fields: Mapping[str, Any], *, what: str) -> None:
+    """Refuse a row whose fields ``create`` cannot take, as the SDK refuses a bad request.
+
+    A required argument missing, or a key with no argument of that name, is a ValidationError
+    (nothing sent) naming each field as the API does (camelCase), instead of Python's TypeError
+    about a signature the row's author never wrote. The row fails alone, like any bad row.
+    """
+    takes, required = _arguments(getattr(create, "__func__", create))
+    problems = {
+        to_camel(name): "is required (empty or missing)" for name in required if name not in fields
+    }
+    for name in fields:
+        if name == "idempotency_key":
+            problems[to_camel(name)] = "is set by the bulk import for each row (see key=)"
+        elif name not in takes:
+            problems[to_camel(name)] = f"is not a field {what} takes"
+    if problems:
+        raise _not_sent(problems)
+
+
+@functools.cache
+def _arguments(function: Callable[..., Any]) -> tuple[frozenset[str], tuple[str, ...]]:
+    """The keyword-only arguments of ``function`` a row may give, and those it must give."""
+    keywords = [
+        p
+        for p in inspect.signature(function).parameters.values()
+        if p.kind is inspect.Parameter.KEYWORD_ONLY and p.name != "idempotency_key"
+    ]
+    required = tuple(p.name for p in keywords if p.default is inspect.Parameter.empty)
+    return frozenset(p.name for p in keywords), required
 
 
 def row_key(namespace: str, index: int, fields: Mapping[str, Any]) -> str:

@@ -58,6 +58,24 @@ class InstaViewError(Exception):
     package's ``__init__``, as httpx does), so tracebacks show the name users import.
     """
 
+    def __reduce__(self) -> tuple[Any, ...]:
+        # Picklable, so that an error crosses processes: job engines (arq, multiprocessing,
+        # concurrent.futures) pickle what a job raised. The keyword-only constructors would
+        # refuse the default (args only), and the HTTP request and response, which hold
+        # connections and streams, stay behind as None; everything else goes along.
+        state = {name: None if name in _LOCAL else value for name, value in self.__dict__.items()}
+        return (_rebuilt, (type(self), self.args), state)
+
+
+_LOCAL = frozenset({"request", "response"})
+
+
+def _rebuilt(cls: type[InstaViewError], args: tuple[Any, ...]) -> InstaViewError:
+    """An unpickled error: made without its constructor; pickle then restores its attributes."""
+    error = cls.__new__(cls)
+    Exception.__init__(error, *args)
+    return error
+
 
 class APIError(InstaViewError):
     """The API answered with an error: carries status, code, message, details and request id."""

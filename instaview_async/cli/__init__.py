@@ -8,12 +8,13 @@ left only for what is a bug.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import errno
 import importlib.util
 import logging
 import sys
 import textwrap
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 
 from .._outage import DEFAULT_MAX_OUTAGE
@@ -78,7 +79,10 @@ def _add_demo(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> 
         "demo", help="bulk-import generated candidates into the embedded fake API, under faults"
     )
     demo.add_argument("--rows", type=_options.positive_int, default=300, help="default 300")
-    demo.add_argument("--concurrency", type=_options.concurrency, default=16)
+    demo.add_argument(
+        "--concurrency", type=_options.concurrency, default=16, metavar="N",
+        help="rows in flight at once, 1-256 (default 16)",
+    )  # fmt: skip
     demo.add_argument("--seed", type=int, default=7, help="seed of the injected faults")
     demo.add_argument(
         "--fault-rate", type=_options.fraction, default=0.10, help="share of faulty replies, 0-1"
@@ -127,7 +131,10 @@ def _common_import_options() -> argparse.ArgumentParser:
         "--encoding", type=_options.encoding, default="utf-8",
         help="the file's text encoding (default utf-8, with or without BOM; e.g. cp1252)",
     )  # fmt: skip
-    common.add_argument("--concurrency", type=_options.concurrency, default=16, metavar="N")
+    common.add_argument(
+        "--concurrency", type=_options.concurrency, default=16, metavar="N",
+        help="rows in flight at once, 1-256 (default 16); the key's rate limit caps the speed",
+    )  # fmt: skip
     common.add_argument("--base-url", metavar="URL", help="default $INSTAVIEW_BASE_URL")
     common.add_argument(
         "--fake", action="store_true", help="try the file on the embedded fake API (no key)"
@@ -156,28 +163,66 @@ def _common_import_options() -> argparse.ArgumentParser:
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the ``instaview`` command and return its exit status."""
     words = list(sys.argv[1:] if argv is None else argv)
-    args = _parser().parse_args(words)
-    _logging(args.verbose)
-    try:
-        return _dispatch(args, words)
-    except KeyboardInterrupt:
-        print("interrupted", file=sys.stderr)
-        return 130
-    except BaseException as exc:
-        return _one_line(_leaf(exc), args)
+    args = _parser().parse_args(_options.glue_negative_shard(words))
+    with _logging(args.verbose):
+        try:
+            return _dispatch(args, words)
+        except KeyboardInterrupt:
+            print("interrupted", file=sys.stderr)
+            return 130
+        except BaseException as exc:
+            return _one_line(_leaf(exc), args)
 
 
-def _logging(verbose: bool) -> None:
-    """The command prints its own account; the SDK's log lines only with --verbose.
+# Redis going away (or coming back) changes what a worker shares with the others, which the
+# command's own account cannot show: those records are shown without -v as well.
+_REDIS_LOGGER = "instaview_async.contrib.redis"
+
+
+@contextlib.contextmanager
+def _logging(verbose: bool) -> Iterator[None]:
+    """The command prints its own account; the SDK's log lines only with --verbose, except
+    those of Redis outages (and recoveries), which are shown as one line each.
 
     Without a handler, Python prints warnings to stderr by itself ("last resort"), which would
     repeat what the command says (a breaker trip, the stop of an import) in library terms.
+    What is set up here is undone on return, for programs and tests that call `main`.
     """
     sdk = logging.getLogger("instaview_async")
     if verbose:
         logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(message)s")
-    elif not sdk.handlers:
-        sdk.addHandler(logging.NullHandler())
+        yield
+        return
+    null = None if sdk.handlers else logging.NullHandler()
+    redis, line = logging.getLogger(_REDIS_LOGGER), _OneLine()
+    level = redis.level
+    if null is not None:
+        sdk.addHandler(null)
+    redis.addHandler(line)
+    redis.setLevel(logging.INFO)  # its info lines are the "answers again" of an outage
+    try:
+        yield
+    finally:
+        redis.setLevel(level)
+        redis.removeHandler(line)
+        if null is not None:
+            sdk.removeHandler(null)
+
+
+class _OneLine(logging.Handler):
+    """``warning: <message>`` (``note:`` below WARNING) on one line of the current stderr.
+
+    The stream is looked up at each record, not kept: a progress bar redirects stderr while
+    it is drawn, and prints such lines above itself.
+    """
+
+    def emit(self, record: logging.LogRecord) -> None:
+        try:
+            kind = "warning" if record.levelno >= logging.WARNING else "note"
+            message = " ".join(record.getMessage().split())
+            print(f"{kind}: {message}", file=sys.stderr, flush=True)
+        except Exception:
+            self.handleError(record)
 
 
 def _dispatch(args: argparse.Namespace, words: list[str]) -> int:

@@ -26,15 +26,16 @@ from ..journal import (
     FileJournal,
     Journal,
     JournalBinding,
-    JournalEntry,
     JournalError,
     JournalMismatchError,
 )
 from ._columns import CANDIDATES, JOBS, ColumnsError, Kind, Plan, plan
 from ._progress import make_progress, print_table
+from ._redis_url import check_redis_url, redact
 from ._report import Report
 from ._runner import BulkFactory, Interrupt, Tally, run_import
 from ._source import BadLine, Record, Survey, detect_format, read, survey
+from ._spool import SpoolJournal
 
 if TYPE_CHECKING:
     from ..contrib.redis import RedisBudget
@@ -99,10 +100,12 @@ def _check_paths(args: argparse.Namespace) -> None:
 def _check_redis(args: argparse.Namespace) -> None:
     if args.journal is not None:
         raise CommandError("--journal and --redis exclude each other (--redis keeps the journal)")
+    try:
+        check_redis_url(args.redis)
+    except ValueError as exc:
+        raise CommandError(str(exc)) from None
     if importlib.util.find_spec("redis") is None:
         raise CommandError("--redis needs redis-py: pip install 'instaview-async[redis]'")
-    if not args.redis.startswith(("redis://", "rediss://", "unix://")):
-        raise CommandError(f"--redis {args.redis!r} is not a redis://, rediss:// or unix:// URL")
 
 
 def _prepare(args: argparse.Namespace, kind: Kind, target: str) -> _Setup:
@@ -143,25 +146,15 @@ async def _run(args: argparse.Namespace, setup: _Setup, argv: list[str]) -> int:
     journal = await _journal(args, setup.binding)
     budget = _budget(args, setup.binding.target)
     report = None
+    left: Path | None = None
     try:
         report = _open_report(args.report)  # after the journal: a refused rerun keeps its report
         async with _client(args, setup.binding.target, budget) as client:
             job_id = await _job_for(client, args, setup)
-            progress = make_progress(_shard_rows(setup.survey.rows, args.shard))
-            try:
-                tally = await run_import(
-                    _bulk(client, setup.kind, job_id, args),
-                    _shard(read(setup.file, args.encoding), args.shard),
-                    plan=setup.plan,
-                    namespace=f"cli:{setup.kind.name}:{job_id or '-'}",
-                    journal=journal,
-                    report=report,
-                    progress=progress,
-                    interrupt=Interrupt(grace=args.grace),
-                )
-            finally:
-                progress.close()
+            tally = await _import_rows(client, args, setup, job_id, journal, report)
             stats = client.stats
+        if isinstance(journal, SpoolJournal) and tally.unfinished:
+            left = await _leave_journal(setup, journal, args.shard)
     finally:
         if report is not None:
             report.close()
@@ -169,34 +162,55 @@ async def _run(args: argparse.Namespace, setup: _Setup, argv: list[str]) -> int:
             await journal.aclose()
         if budget is not None:
             await budget.aclose()
-    _print_account(setup.file.name, tally, stats)
-    _note_unsaved(journal)
-    return await _finish(args, setup, tally, argv)
+    _print_account(_title(setup.file, args.shard), tally, stats)
+    return _finish(args, tally, argv, left)
 
 
-async def _journal(args: argparse.Namespace, binding: JournalBinding) -> Journal | None:
+async def _import_rows(
+    client: AsyncClient,
+    args: argparse.Namespace,
+    setup: _Setup,
+    job_id: str | None,
+    journal: Journal,
+    report: Report,
+) -> Tally:
+    progress = make_progress(_shard_rows(setup.survey.rows, args.shard))
+    tally: Tally | None = None
+    try:
+        tally = await run_import(
+            _bulk(client, setup.kind, job_id, args),
+            _shard(read(setup.file, args.encoding), args.shard),
+            plan=setup.plan,
+            namespace=f"cli:{setup.kind.name}:{job_id or '-'}",
+            journal=journal,
+            report=report,
+            progress=progress,
+            interrupt=Interrupt(grace=args.grace),
+        )
+    finally:
+        progress.close(stopped=tally is None or tally.unfinished)
+    return tally
+
+
+async def _journal(args: argparse.Namespace, binding: JournalBinding) -> Journal:
+    if args.redis is None and args.journal is not None:
+        return await _bind(args.journal, binding)
     if args.redis is None:
-        return None if args.journal is None else await _bind(args.journal, binding)
+        spool = SpoolJournal()  # becomes a journal next to the file if the run is cut short
+        await spool.bind(binding)
+        return spool
     from ..contrib.redis import RedisJournal
 
-    journal = RedisJournal(args.redis)
+    try:  # what redis-py refuses besides (a query option of the wrong type, ...)
+        journal = RedisJournal(args.redis)
+    except ValueError as exc:  # its message names the URL without the password
+        raise CommandError(f"--redis: {exc}") from None
     try:  # before any request, as for a file
         await journal.bind(binding)
     except JournalError as exc:
         await journal.aclose()
         raise CommandError(str(exc)) from None
     return journal
-
-
-def _note_unsaved(journal: Journal | None) -> None:
-    """Say so when the journal in Redis lacks done rows: Redis was unavailable until the end."""
-    unsaved: int = getattr(journal, "unsaved", 0)
-    if unsaved:
-        print(
-            f"note: {unsaved} done rows are not in the journal in Redis (it was unavailable); "
-            "a rerun sends them again under the same idempotency keys, which creates none twice",
-            file=sys.stderr,
-        )
 
 
 def _shard(records: Iterator[Record | BadLine], shard: tuple[int, int] | None) -> Iterator[Any]:
@@ -268,6 +282,10 @@ def _bulk(
     return start
 
 
+def _title(file: Path, shard: tuple[int, int] | None) -> str:
+    return file.name if shard is None else f"{file.name}, shard {shard[0]}/{shard[1]}"
+
+
 def _print_account(title: str, tally: Tally, stats: object) -> None:
     rows = [
         ("rows", tally.total),
@@ -284,31 +302,51 @@ def _print_account(title: str, tally: Tally, stats: object) -> None:
     print_table(title, rows)
 
 
-async def _finish(args: argparse.Namespace, setup: _Setup, tally: Tally, argv: list[str]) -> int:
-    if tally.stopped is None and not tally.interrupted:
+def _finish(args: argparse.Namespace, tally: Tally, argv: list[str], left: Path | None) -> int:
+    if not tally.unfinished:
         return EXIT_FAILED if tally.failed else EXIT_OK
-    if args.redis is not None:  # the journal in Redis has every done row (or a note said not)
-        rerun = _rerun(argv, None)
-    else:
-        journal = args.journal or await _leave_journal(setup, tally)
-        rerun = _rerun(argv, journal if args.journal is None else None)
+    # --journal and --redis: that journal has every done row (or a warning said how many not).
+    rerun = _rerun(argv, left)
     if tally.stopped is not None:
         print(f"stopped early: {tally.stopped}", file=sys.stderr)
     print(f"to go on where this run stopped: {rerun}", file=sys.stderr)
     return EXIT_STOPPED if tally.stopped is not None else EXIT_INTERRUPTED
 
 
-async def _leave_journal(setup: _Setup, tally: Tally) -> Path:
-    """Without --journal, keep this run's done rows, so that the rerun skips them."""
-    path = _free_path(setup.file.with_name(setup.file.name + ".journal"))
+async def _leave_journal(
+    setup: _Setup, spool: SpoolJournal, shard: tuple[int, int] | None
+) -> Path | None:
+    """Without --journal, keep this run's done rows, ids included, so that the rerun skips
+    them and still reports their ids; None (and a note) when that cannot be done."""
+    if spool.lost is not None:
+        _no_journal(f"the done rows could not be kept ({spool.lost})")
+        return None
+    path = _free_path(_journal_path(setup.file, shard))
     journal = FileJournal(path)
-    await journal.bind(setup.binding)
     try:
-        for line, status in tally.done():
-            await journal.record(JournalEntry(row_id=str(line), status=status))
+        await journal.bind(setup.binding)
+        for entry in spool.entries():
+            await journal.record(entry)
+    except OSError as exc:
+        _no_journal(f"cannot write {path} ({exc.strerror})")
+        return None
     finally:
         await journal.aclose()
     return path
+
+
+def _journal_path(file: Path, shard: tuple[int, int] | None) -> Path:
+    # One name per shard: workers cut short together must not pick the same free name.
+    name = file.name if shard is None else f"{file.name}.shard-{shard[0]}-of-{shard[1]}"
+    return file.with_name(f"{name}.journal")
+
+
+def _no_journal(why: str) -> None:
+    print(
+        f"note: no journal is left: {why}; a rerun sends the done rows again under the same "
+        "idempotency keys",
+        file=sys.stderr,
+    )
 
 
 def _free_path(path: Path) -> Path:
@@ -320,7 +358,16 @@ def _free_path(path: Path) -> Path:
 
 
 def _rerun(argv: list[str], journal: Path | None) -> str:
-    words = ["instaview", *argv]
+    """The command to go on, with the journal left behind; a --redis password shown as ***."""
+    words = ["instaview"]
+    after_redis = False
+    for word in argv:
+        if after_redis:
+            word = redact(word)
+        elif word.startswith("--redis="):
+            word = "--redis=" + redact(word.removeprefix("--redis="))
+        words.append(word)
+        after_redis = word == "--redis"
     if journal is not None:
         words += ["--journal", str(journal)]
     return shlex.join(words)

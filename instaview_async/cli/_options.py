@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import math
+import re
 
 from ._source import check_encoding
 
@@ -11,6 +12,7 @@ __all__ = [
     "concurrency",
     "encoding",
     "fraction",
+    "glue_negative_shard",
     "port",
     "positive_int",
     "positive_seconds",
@@ -99,6 +101,32 @@ def shard(text: str) -> tuple[int, int]:
         i, n = int(index), int(count)
     except ValueError:
         raise argparse.ArgumentTypeError(f"{text!r} is not I/N, e.g. 0/4") from None
-    if not slash or n < 1 or not 0 <= i < n:
-        raise argparse.ArgumentTypeError(f"{text!r}: I must be from 0 to N-1, e.g. 0/4 ... 3/4")
+    if not slash:
+        raise argparse.ArgumentTypeError(f"{text!r} is not I/N, e.g. 0/4")
+    if n < 1:
+        raise argparse.ArgumentTypeError(f"{text!r}: N (the number of workers) must be at least 1")
+    if not 0 <= i < n:
+        raise argparse.ArgumentTypeError(
+            f"{text!r}: I must be from 0 to {n - 1} (N-1), e.g. 0/{n} ... {n - 1}/{n}"
+        )
     return i, n
+
+
+def glue_negative_shard(words: list[str]) -> list[str]:
+    """``--shard -1/3`` as ``--shard=-1/3``, so that the value is judged, not taken for an option.
+
+    argparse reads a word starting with '-' after an option as the next option ("expected one
+    argument"), which hides what was wrong with the value.
+    """
+    glued: list[str] = []
+    rest = iter(words)
+    for word in rest:
+        if word == "--shard":
+            value = next(rest, None)
+            if value is not None and re.fullmatch(r"-\d+/\S*", value):
+                glued.append(f"--shard={value}")
+                continue
+            glued.extend([word] if value is None else [word, value])
+            continue
+        glued.append(word)
+    return glued

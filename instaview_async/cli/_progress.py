@@ -33,8 +33,8 @@ class Progress(Protocol):
         """Called about once a second, so that a quiet import still shows it is alive."""
         ...
 
-    def close(self) -> None:
-        """Finish the display."""
+    def close(self, *, stopped: bool = False) -> None:
+        """Finish the display; ``stopped``: the run ended before every row was done."""
         ...
 
 
@@ -71,13 +71,13 @@ def _duration(seconds: float) -> str:
     return f"{hours}:{minutes:02d}:{secs:02d}" if hours else f"{minutes}:{secs:02d}"
 
 
-def status_line(counts: _Counts) -> str:
+def status_line(counts: _Counts, *, eta: bool = True) -> str:
     """``1200/5000 rows (24%), created 1100, failed 100, 310 rows/s, ETA 0:12``."""
     done, total = counts.done, counts.total
     where = f"{done}/{total} rows ({100 * done // max(total, 1)}%)" if total else f"{done} rows"
     parts = [where] + [f"{status} {n}" for status, n in sorted(counts.by_status.items())]
     parts.append(f"{counts.rate():.0f} rows/s")
-    if total and done < total:
+    if eta and total and done < total:
         parts.append(f"ETA {counts.eta()}")
     return ", ".join(parts)
 
@@ -102,8 +102,12 @@ class _Plain:
             self._last = self._clock()
             self.note(f"importing: {status_line(self._counts)}")
 
-    def close(self) -> None:
-        self.note(f"finished: {status_line(self._counts)}")
+    def close(self, *, stopped: bool = False) -> None:
+        # A stopped run counts only the rows it did: the rest are in the account that follows.
+        if stopped:
+            self.note(f"stopped: {status_line(self._counts, eta=False)}")
+        else:
+            self.note(f"finished: {status_line(self._counts)}")
 
 
 class _Rich:
@@ -145,9 +149,9 @@ class _Rich:
     def tick(self) -> None:
         self._bar.update(self._task, rate=f"{self._counts.rate():.0f} rows/s")
 
-    def close(self) -> None:
+    def close(self, *, stopped: bool = False) -> None:
         self.tick()
-        self._bar.stop()
+        self._bar.stop()  # a stopped run's bar stays where the rows done left it
 
 
 def make_progress(

@@ -3,7 +3,9 @@
 Each line is flushed at once, so a run killed at any point leaves a valid report of every row
 finished before the kill. Fields: ``line`` (where the row starts in the file; the CSV header is
 line 1), ``status`` (``created``, ``existing``, ``failed``, ``skipped``), ``id`` when known,
-``error`` (``code`` and ``message``) when failed, ``reason`` when skipped.
+``error`` (``code`` and ``message``) when failed, ``reason`` when skipped, and ``earlier``
+(``created`` or ``existing``) for a row skipped as done in an earlier run: a rerun's report
+accounts for every row on its own, so it may replace the earlier run's.
 """
 
 from __future__ import annotations
@@ -30,6 +32,7 @@ class Report:
         *,
         resource_id: str | None = None,
         error: tuple[str, str] | None = None,
+        earlier: str | None = None,
         reason: str | None = None,
     ) -> None:
         """Write and flush one row's line."""
@@ -40,6 +43,8 @@ class Report:
             record["id"] = resource_id
         if error is not None:
             record["error"] = {"code": error[0], "message": error[1]}
+        if earlier is not None:
+            record["earlier"] = earlier
         if reason is not None:
             record["reason"] = reason
         self._handle.write(json.dumps(record, ensure_ascii=False) + "\n")

@@ -2,8 +2,9 @@
 
 Every data row ends in exactly one of ``created``, ``existing``, ``failed`` or ``skipped``,
 once in the tally and once in the report. Rows are read lazily and at most ``concurrency``
-are in flight, so memory does not grow with the file (the only per-row state is one byte per
-line, which lets an interrupted run without ``--journal`` still leave a journal behind).
+are in flight, so memory does not grow with the file (a run without ``--journal`` records its
+done rows in a spool on disk, `SpoolJournal`, so that an interrupted one still leaves a
+journal behind).
 """
 
 from __future__ import annotations
@@ -31,8 +32,6 @@ __all__ = ["BulkFactory", "Interrupt", "Tally", "run_import"]
 BulkFactory = Callable[[AsyncIterable[Mapping[str, Any]], KeyFunction], BulkImport[Any]]
 """Starts the bulk import of the given rows with the given idempotency-key function."""
 
-_CREATED, _EXISTING = 1, 2  # per-line marks of rows done in this run
-
 
 @attrs.define
 class Tally:
@@ -46,7 +45,6 @@ class Tally:
     seconds: float = 0.0
     stopped: InstaViewError | None = None
     interrupted: bool = False
-    done_lines: bytearray = attrs.field(factory=bytearray, repr=False)
 
     @property
     def total(self) -> int:
@@ -58,17 +56,10 @@ class Tally:
         sent = self.created + self.existing + self.failed
         return sent / self.seconds if self.seconds > 0 else 0.0
 
-    def mark(self, line: int, status: str) -> None:
-        """Remember that ``line`` is done in this run (for a journal written after Ctrl-C)."""
-        if line >= len(self.done_lines):
-            self.done_lines.extend(bytes(line + 1024 - len(self.done_lines)))
-        self.done_lines[line] = _CREATED if status == "created" else _EXISTING
-
-    def done(self) -> Iterator[tuple[int, DoneStatus]]:
-        """Lines done in this run and how."""
-        for line, mark in enumerate(self.done_lines):
-            if mark:
-                yield line, "created" if mark == _CREATED else "existing"
+    @property
+    def unfinished(self) -> bool:
+        """The run ended before every row was tried (stopped early or interrupted)."""
+        return self.stopped is not None or self.interrupted
 
 
 @attrs.define
@@ -114,9 +105,10 @@ class _Run:
         self.progress.advance("failed")
 
     def not_done(self, line: int, reason: str) -> None:
+        # Not advanced on the progress display: it counts rows done, and "stopped: 18/100"
+        # says more than a bar at 100% of which 82 rows were never sent.
         self.tally.not_done += 1
         self.report.row(line, "skipped", reason=reason)
-        self.progress.advance("skipped")
 
     async def rows(self, records: Iterator[Record | BadLine]) -> AsyncGenerator[Any, None]:
         index = 0  # the position bulk_create sees, which its results report back
@@ -148,7 +140,11 @@ class _Run:
             return fields
         self.tally.skipped += 1
         self.report.row(
-            item.line, "skipped", resource_id=entry.resource_id, reason="done in an earlier run"
+            item.line,
+            "skipped",
+            resource_id=entry.resource_id,
+            earlier=entry.status,
+            reason="done in an earlier run",
         )
         self.progress.advance("skipped")
         return None
@@ -182,8 +178,6 @@ class _Run:
         if self.journal is not None:
             entry = JournalEntry(row_id=str(line), status=done, resource_id=resource_id)
             await self.journal.record(entry)
-        else:
-            self.tally.mark(line, status)
 
     def _stopped(self, line: int, error: Exception | None) -> None:
         if self.tally.stopped is None:  # printed once, at the end of the run

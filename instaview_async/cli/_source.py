@@ -11,6 +11,7 @@ from __future__ import annotations
 import codecs
 import csv
 import hashlib
+import io
 import json
 from collections.abc import Iterator
 from pathlib import Path
@@ -117,13 +118,18 @@ class _Lines:
         self._digest = digest
         self.number = 0
         self.undecodable: list[tuple[int, str]] = []  # since the last record, for CSV
+        self.texts: list[str] = []  # the lines read since the last record, for CSV
+        self.ended = False  # the reader asked past the last line
 
     def __iter__(self) -> Iterator[str]:
         for raw in self._handle:
             self.number += 1
             if self._digest is not None:
                 self._digest.update(raw)
-            yield self._decode(raw)
+            text = self._decode(raw)
+            self.texts.append(text)
+            yield text
+        self.ended = True
 
     def _decode(self, raw: bytes) -> str:
         if self.number == 1:
@@ -174,6 +180,7 @@ def _csv(lines: _Lines, header_out: dict[str, None] | None) -> Iterator[Record |
     if first is None:
         return
     delimiter = max(_DELIMITERS, key=first.count)
+    lines.texts = [first]
     reader = csv.reader(_chain(first, text_lines), delimiter=delimiter)
     header: list[str] | None = None
     end = lines.number - 1  # the line before the next record
@@ -186,10 +193,15 @@ def _csv(lines: _Lines, header_out: dict[str, None] | None) -> Iterator[Record |
         except csv.Error as exc:
             end = lines.number
             lines.undecodable.clear()
+            lines.texts = []
             yield BadLine(start, f"not valid CSV: {exc}")
             continue
         end = lines.number
         undecodable, lines.undecodable = lines.undecodable, []
+        texts, lines.texts = lines.texts, []
+        if lines.ended and _unterminated("".join(texts), delimiter):
+            yield BadLine(start, _UNTERMINATED)
+            continue
         if not any(cell.strip() for cell in cells):
             continue  # a blank line, or a row of empty cells as spreadsheets leave at the end
         if header is None:
@@ -201,6 +213,28 @@ def _csv(lines: _Lines, header_out: dict[str, None] | None) -> Iterator[Record |
             yield BadLine(start, undecodable[0][1])
         else:
             yield _csv_record(start, header, cells)
+
+
+_UNTERMINATED = (
+    "unterminated quoted field: the '\"' that opens a field here is never closed, so the rest "
+    "of the file was read as one cell"
+)
+
+
+def _unterminated(text: str, delimiter: str) -> bool:
+    """Whether the file's last record ends inside a quoted field.
+
+    The lenient reader (which keeps a stray quote, as in ``O"Brien``, as it is) takes such a
+    field to the end of the file as one cell, and the row would fail for a missing column
+    instead. Strict mode says so, but also refuses forms the lenient reader reads sensibly,
+    so only the last record is read again in strict mode.
+    """
+    try:
+        for _ in csv.reader(io.StringIO(text), delimiter=delimiter, strict=True):
+            pass
+    except csv.Error as exc:
+        return "unexpected end of data" in str(exc)
+    return False
 
 
 def _first_line(text_lines: Iterator[str], lines: _Lines) -> str | None:

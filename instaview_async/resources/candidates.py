@@ -6,7 +6,7 @@ from collections.abc import AsyncIterable, Iterable, Mapping, Sequence
 from datetime import date
 from typing import Any
 
-from .._bulk import BulkImport, KeyFunction
+from .._bulk import BulkImport, KeyFunction, check_arguments
 from .._exceptions import ConflictError
 from .._outage import DEFAULT_MAX_OUTAGE
 from .._pagination import AsyncPager
@@ -137,6 +137,7 @@ class Candidates(Resource):
         """
 
         async def create(fields: dict[str, Any], idempotency_key: str) -> Candidate:
+            check_arguments(self.create, fields, what="candidates.create")
             if job_id is not None and "job_ids" not in fields and "job_id" not in fields:
                 fields = {**fields, "job_ids": [job_id]}
             return await self.create(**fields, idempotency_key=idempotency_key)

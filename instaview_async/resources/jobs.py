@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import AsyncIterable, Iterable, Mapping, Sequence
 from typing import Any
 
-from .._bulk import BulkImport, KeyFunction
+from .._bulk import BulkImport, KeyFunction, check_arguments
 from .._envelope import parse_json, structure, unwrap
 from .._error_mapping import error_from_response
 from .._outage import DEFAULT_MAX_OUTAGE
@@ -170,6 +170,7 @@ class Jobs(Resource):
         """
 
         async def create(fields: dict[str, Any], key: str) -> Job:
+            check_arguments(self.create, fields, what="jobs.create")
             return await self.create(**fields, idempotency_key=key)
 
         return BulkImport(

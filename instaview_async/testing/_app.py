@@ -12,6 +12,7 @@ carry no rate-limit headers and write nothing.
 from __future__ import annotations
 
 import json
+from collections import deque
 from collections.abc import Awaitable, Callable, MutableMapping
 from typing import Any
 from urllib.parse import parse_qsl
@@ -97,7 +98,7 @@ class FakeApp:
     router: Router
     config: Config
     clock: Callable[[], float]
-    requests: list[RecordedRequest]
+    requests: deque[RecordedRequest]
     rate_limit_body: RateLimitBody = "envelope"
     _serial: int = 0
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+from collections import deque
 from collections.abc import AsyncIterator, Callable, Iterable, Sequence
 from contextlib import asynccontextmanager
 from typing import TYPE_CHECKING, Any
@@ -43,7 +44,8 @@ class FakeInstaView:
     ``clock`` returns Unix seconds (default ``time.time``) and drives rate-limit windows,
     timestamps, the monthly interview count and sourcing runs. ``minute_seconds`` and
     ``hour_seconds`` shorten the windows (a demo may use a 2-second "minute"). ``seed`` makes
-    ids and keys reproducible.
+    ids and keys reproducible. ``max_recorded`` keeps only that many of the newest
+    `requests` (default: all; each costs about 1 KiB, so a long-running server wants a bound).
     """
 
     base_url = "http://fake.instaview.test"
@@ -62,7 +64,10 @@ class FakeInstaView:
         sourcing_seconds: float = 0.0,
         seed: int = 0,
         rate_limit_body: RateLimitBody = "envelope",
+        max_recorded: int | None = None,
     ) -> None:
+        if max_recorded is not None and (type(max_recorded) is not int or max_recorded < 0):
+            raise ValueError(f"max_recorded must be None or an int >= 0, got {max_recorded!r}")
         if rate_limit_body not in ("envelope", "throttler"):
             raise ValueError(
                 f"rate_limit_body must be 'envelope' or 'throttler', got {rate_limit_body!r}"
@@ -70,7 +75,7 @@ class FakeInstaView:
         self._clock = clock or time.time
         self._store = Store(seed, INDEXES)
         self._keys = KeyRing()
-        self._requests: list[RecordedRequest] = []
+        self._requests: deque[RecordedRequest] = deque(maxlen=max_recorded)
         self.faults = faults or Faults()
         self.app = FakeApp(
             store=self._store,
@@ -196,7 +201,7 @@ class FakeInstaView:
 
     @property
     def requests(self) -> Sequence[RecordedRequest]:
-        """Every request received so far, oldest first (a snapshot)."""
+        """Every request received so far (the newest ``max_recorded``), oldest first; a snapshot."""
         with self._store.lock:
             return tuple(self._requests)
 

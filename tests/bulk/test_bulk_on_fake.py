@@ -61,3 +61,40 @@ async def test_300_rows_under_faults_give_one_result_each_and_no_duplicates() ->
     emails = Counter(c["email"] for c in _on_job(fake, job.id))
     assert len(emails) == 10 + by_status["created"]
     assert max(emails.values()) == 1
+
+
+async def test_a_row_missing_a_field_or_with_an_unknown_one_fails_alone_naming_it() -> None:
+    """A missing required field or an unknown key is the SDK's ValidationError naming the
+    field (nothing sent), never a TypeError about create()'s signature; other rows go on."""
+    fake = FakeInstaView()
+    async with _client(fake, fake.create_api_key()) as client:
+        candidates = [
+            r
+            async for r in client.candidates.bulk_create(
+                [
+                    {"last_name": "X", "email": "a@example.com"},
+                    {"first_name": "A", "last_name": "B", "email": "b@x.test", "nickname": "b"},
+                    {"first_name": "C", "last_name": "D", "email": "c@x.test"},
+                ]
+            )
+        ]
+        jobs = [
+            r
+            async for r in client.jobs.bulk_create(
+                [{"title": "No description"}, {"title": "T", "description": "D", "salry": 1}]
+            )
+        ]
+    by_index = {r.index: r for r in candidates}
+    assert by_index[2].status == "created"
+    expected = [
+        (by_index[0], {"firstName"}),
+        (by_index[1], {"nickname"}),
+        *[(r, {"description"} if r.index == 0 else {"salry"}) for r in jobs],
+    ]
+    for result, fields in expected:
+        assert result.status == "failed"
+        assert isinstance(result.error, iv.ValidationError), result.error
+        assert set(result.error.field_errors) == fields
+        assert "(not sent)" in str(result.error)
+    assert "is required" in str(by_index[0].error)
+    assert len(fake.candidates) == 1 and len(fake.jobs) == 0

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import socket
 import subprocess
 import sys
@@ -127,3 +128,65 @@ def test_a_report_path_that_is_the_input_or_the_journal_is_refused(
     assert main([*args, "--report", str(report)]) == 2
     assert "it would be overwritten" in capsys.readouterr().err
     assert {path: path.read_bytes() for path in (source, journal)} == before
+
+
+@pytest.mark.parametrize(
+    ("url", "said"),
+    [
+        ("redis://127.0.0.1:notaport/0", "the port 'notaport' is not a number"),
+        ("redis://127.0.0.1:99999/0", "the port 99999 is not from 1 to 65535"),
+        ("redis://127.0.0.1:6391/abc", "the database 'abc' is not a number"),
+        ("redis://127.0.0.1:6391/0?db=x", "the database 'x' is not a number"),
+        ("redis://user:s3cret@127.0.0.1:x/0", "--redis 'redis://***@127.0.0.1:x/0'"),
+        ("user:s3cret@127.0.0.1:6391", "is not a redis://, rediss:// or unix:// URL"),
+        ("redis://:s3cret@127.0.0.1:1/0?socket_timeout=x", "'socket_timeout'"),
+    ],
+)
+def test_a_redis_url_redis_py_would_misread_is_one_line_without_its_password(
+    url: str, said: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A bad --redis port or database exits 2 with one line naming it (never database 0 for a
+    database that is not a number), and a password in the URL is never echoed."""
+    source = tmp_path / "people.csv"
+    source.write_text("first_name,last_name,email\nA,B,a@x.io\n")
+    assert main(["import", "candidates", str(source), "--fake", "--redis", url]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and err.startswith("instaview: error: --redis")
+    assert said in err
+    assert "s3cret" not in err
+
+
+@pytest.mark.parametrize(
+    ("shard", "said"),
+    [
+        ("0/0", "'0/0': N (the number of workers) must be at least 1"),
+        ("3/3", "'3/3': I must be from 0 to 2"),
+        ("-1/3", "'-1/3': I must be from 0 to 2"),
+    ],
+)
+def test_a_bad_shard_says_what_is_wrong_with_it(
+    shard: str, said: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """--shard 0/0 asks for at least one worker; --shard -1/3 is judged as a value (argparse
+    would otherwise take it for an option and say "expected one argument")."""
+    with pytest.raises(SystemExit) as exited:
+        main(["import", "candidates", "f.csv", "--fake", "--shard", shard])
+    assert exited.value.code == 2
+    assert f"argument --shard: {said}" in capsys.readouterr().err
+
+
+def test_every_import_option_has_help(capsys: pytest.CaptureFixture[str]) -> None:
+    """`instaview import candidates --help` explains every option, --concurrency included."""
+    with pytest.raises(SystemExit):
+        main(["import", "candidates", "--help"])
+    out = capsys.readouterr().out
+    assert re.search(r"--concurrency N\s+rows in flight at once, 1-256 \(default 16\)", out)
+
+
+def test_the_printed_rerun_command_hides_a_redis_password() -> None:
+    """The command printed after Ctrl-C shows a password in --redis as ***, in both spellings."""
+    from instaview_async.cli._import import _rerun
+
+    argv = ["import", "jobs", "j.csv", "--redis", "redis://u:s3cret@h:1/0"]
+    assert _rerun(argv, None) == "instaview import jobs j.csv --redis 'redis://***@h:1/0'"
+    assert "s3cret" not in _rerun(["import", "jobs", "j.csv", "--redis=redis://:s3cret@h"], None)

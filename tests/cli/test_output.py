@@ -91,3 +91,57 @@ def test_demo_accounts_for_every_row_and_exits_zero(capsys: pytest.CaptureFixtur
     out = capsys.readouterr().out
     assert "every row accounted for, no duplicates" in out
     assert "created" in out and "breaker trips" in out
+
+
+def test_a_stopped_run_counts_only_the_rows_it_did() -> None:
+    """After Ctrl-C the last line says "stopped" and counts the rows done, with no ETA: the
+    rows never sent are in the account that follows, not in a bar at 100%."""
+    out, clock = io.StringIO(), _Clock()
+    progress = make_progress(100, out, interval=5.0, clock=clock)
+    for status in ["created"] * 15 + ["failed"] * 3:
+        clock.now += 0.1
+        progress.advance(status)
+    progress.close(stopped=True)
+    assert (
+        out.getvalue().splitlines()[-1]
+        == "stopped: 18/100 rows (18%), created 15, failed 3, 10 rows/s"
+    )
+
+
+def test_the_account_of_a_shard_names_the_shard(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """With --shard I/N the final account's title says which shard it counts."""
+    source = tmp_path / "people.csv"
+    source.write_text("first_name,last_name,email\n" + "A,B,a@x.io\nC,D,c@x.io\nE,F,e@x.io\n")
+    assert main(["import", "candidates", str(source), "--fake", "--shard", "1/3"]) == 0
+    out = capsys.readouterr().out
+    assert "people.csv, shard 1/3" in out
+
+
+def test_without_v_only_redis_outages_of_the_sdk_log_reach_stderr(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The SDK's log lines stay hidden without -v, except the Redis ones (warnings and the
+    info that Redis answers again), each as one line; main leaves logging as it found it."""
+    import logging
+
+    import instaview_async.cli as cli
+
+    def dispatch(args: object, words: object) -> int:
+        logging.getLogger("instaview_async").warning("circuit breaker opened")
+        logging.getLogger("instaview_async.middleware.retry").info("retrying")
+        redis = logging.getLogger("instaview_async.contrib.redis")
+        redis.warning("budget: Redis at h:1/0 unavailable (Error:\n  refused)")
+        redis.info("budget: Redis at h:1/0 answers again")
+        redis.debug("a detail")
+        return 0
+
+    monkeypatch.setattr(cli, "_dispatch", dispatch)
+    assert main(["demo"]) == 0
+    assert capsys.readouterr().err == (
+        "warning: budget: Redis at h:1/0 unavailable (Error: refused)\n"
+        "note: budget: Redis at h:1/0 answers again\n"
+    )
+    redis = logging.getLogger("instaview_async.contrib.redis")
+    assert redis.handlers == [] and redis.level == logging.NOTSET

@@ -113,3 +113,26 @@ def test_json_lines_that_are_all_broken_fail_line_by_line(tmp_path: Path, served
         1: "INVALID_LINE",
         2: "INVALID_LINE",
     }
+
+
+def test_an_unclosed_quote_on_the_last_row_fails_it_naming_the_quote(
+    tmp_path: Path, served: Served, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A last row whose quoted field is never closed fails as "unterminated quoted field" at
+    its line, not for a missing column; a stray quote inside an unquoted field still imports."""
+    source = tmp_path / "people.csv"
+    source.write_bytes(
+        b"first_name,last_name,email,note\r\n"
+        b'Conan,O"Brien,conan@example.com,ok\r\n'
+        b'Broken,"Quote,bq@example.com,,oops\r\n'
+    )
+    report = tmp_path / "report.jsonl"
+    assert _import(str(source), "--report", str(report)) == 1
+    rows = by_line(report)
+    assert served.fake.candidates[rows[2]["id"]]["lastName"] == 'O"Brien'
+    assert rows[3]["status"] == "failed"
+    assert rows[3]["error"]["code"] == "INVALID_LINE"
+    assert rows[3]["error"]["message"].startswith("unterminated quoted field")
+    err = capsys.readouterr().err
+    assert "line 3: failed: unterminated quoted field" in err
+    assert "email" not in err.split("line 3: failed:")[1].splitlines()[0]

@@ -106,6 +106,46 @@ def test_ctrl_c_finishes_rows_in_flight_and_prints_the_rerun_command(
     assert len(posted) <= ROWS + 4  # at most the rows in flight at Ctrl-C are sent twice
 
 
+def test_after_ctrl_c_the_rerun_report_still_gives_every_row_its_id(
+    tmp_path: Path, slow_served: Served
+) -> None:
+    """Ctrl-C without --journal: the journal left behind holds each done row's id, so the
+    printed rerun, which rewrites the same --report, reports those rows as skipped with their
+    ids: the final report alone names every candidate created. The progress line says
+    "stopped" and counts only the rows done."""
+    source = _phone_rows(tmp_path / "people.csv")
+    report = tmp_path / "report.jsonl"
+    process = _start(
+        "import", "candidates", str(source), "--report", str(report), "--concurrency", "4"
+    )
+    _wait_for_lines(report, 40, process)
+    process.send_signal(signal.SIGINT)
+    _, err = process.communicate(timeout=30)
+    assert process.returncode == 130, err
+    first = {r["line"]: r["id"] for r in report_lines(report) if r["status"] == "created"}
+    (stopped,) = [line for line in err.splitlines() if line.startswith("stopped: ")]
+    assert stopped.startswith(f"stopped: {len(first)}/{ROWS} rows"), stopped
+    journal = tmp_path / "people.csv.journal"
+    entries = [json.loads(line) for line in journal.read_text().splitlines()[1:]]
+    assert {int(e["row"]): e["id"] for e in entries} == first
+    rerun = [*COMMAND, "import", "candidates", str(source), "--report", str(report)]
+    done = subprocess.run(
+        [*rerun, "--journal", str(journal)], capture_output=True, text=True, timeout=60
+    )
+    assert done.returncode == 0, done.stderr
+    rows = by_line(report)
+    assert sorted(rows) == list(range(2, ROWS + 2))
+    for line, resource_id in first.items():
+        assert rows[line] == {
+            "line": line,
+            "status": "skipped",
+            "id": resource_id,
+            "earlier": "created",
+            "reason": "done in an earlier run",
+        }
+    assert {row["id"] for row in rows.values()} == set(slow_served.fake.candidates)
+
+
 def test_sigterm_is_handled_like_ctrl_c(tmp_path: Path, slow_served: Served) -> None:
     """A service manager's SIGTERM stops the run the same orderly way (exit 130)."""
     source = _phone_rows(tmp_path / "people.csv")
