@@ -30,6 +30,7 @@ async def demo(rows: int, concurrency: int, seed: int, fault_rate: float) -> int
     from ..testing import FakeInstaView, Faults
 
     fake = FakeInstaView(
+        max_recorded=0,  # the demo reads the fake's state, not its record of requests
         requests_per_minute=150,
         minute_seconds=1.0,  # a 1-second "minute": the demo meets 429s yet ends quickly
         faults=Faults(

@@ -137,6 +137,7 @@ def run(args: argparse.Namespace) -> int:
         monthly_interview_limit=args.monthly_interview_limit,
         sourcing_seconds=args.sourcing_seconds,
         seed=args.seed,
+        max_recorded=0,  # nobody can read them from outside, and a server runs for days
     )
     key = fake.create_api_key(scopes=args.scopes)
     try:

@@ -256,7 +256,7 @@ def _client(args: argparse.Namespace, target: str, budget: RedisBudget | None) -
         return AsyncClient(base_url=target, rate_limit=RateLimitPolicy(budget=budget))
     from ..testing import FakeInstaView
 
-    fake = FakeInstaView()
+    fake = FakeInstaView(max_recorded=0)  # a 100k-row --fake import would keep 100 MB of them
     return fake.client(api_key=fake.create_api_key())
 
 
