@@ -92,25 +92,44 @@ def row_fields(row: Row) -> dict[str, Any]:
             f"a row must be a mapping or a model, got {type(row).__name__}",
             code="VALIDATION_ERROR",
         )
-    return {_CAMEL.sub("_", str(k)).lower(): v for k, v in row.items() if v not in (None, "")}
+    fields = _Fields()
+    for written, value in row.items():
+        if value in (None, ""):
+            continue
+        name = _CAMEL.sub("_", str(written)).lower()
+        fields[name] = value
+        fields.written[name] = str(written)
+    return fields
+
+
+class _Fields(dict[str, Any]):
+    """A row's snake_case fields, remembering each key as the row wrote it, for errors."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.written: dict[str, str] = {}
 
 
 def check_arguments(create: Callable[..., Any], fields: Mapping[str, Any], *, what: str) -> None:
     """Refuse a row whose fields ``create`` cannot take, as the SDK refuses a bad request.
 
-    A required argument missing, or a key with no argument of that name, is a ValidationError
-    (nothing sent) naming each field as the API does (camelCase), instead of Python's TypeError
-    about a signature the row's author never wrote. The row fails alone, like any bad row.
+    A required argument missing (named as the API does, camelCase), or a key with no argument
+    of that name (named as the row wrote it), is a ValidationError (nothing sent) instead of
+    Python's TypeError about a signature the row's author never wrote. The row fails alone,
+    like any bad row.
     """
     takes, required = _arguments(getattr(create, "__func__", create))
     problems = {
         to_camel(name): "is required (empty or missing)" for name in required if name not in fields
     }
+    written: Mapping[str, str] = getattr(fields, "written", {})
     for name in fields:
+        # A key the call does not take is named as the row wrote it: its camelCase form
+        # ("favouriteColour" for favourite_colour) is found nowhere in the user's data.
         if name == "idempotency_key":
-            problems[to_camel(name)] = "is set by the bulk import for each row (see key=)"
+            problems[written.get(name, name)] = "is set by the bulk import for each row (see key=)"
         elif name not in takes:
-            problems[to_camel(name)] = f"is not a field {what} takes"
+            problems[written.get(name, name)] = f"is not a field {what} takes"
     if problems:
         raise _not_sent(problems)
 

@@ -16,6 +16,7 @@ import sys
 import textwrap
 from collections.abc import Iterator, Sequence
 from pathlib import Path
+from typing import Any, NoReturn
 
 from .._outage import DEFAULT_MAX_OUTAGE
 from .._version import __version__
@@ -59,39 +60,98 @@ def _wrap(text: str) -> str:
     return textwrap.fill(text, width=79, break_on_hyphens=False)
 
 
+class _Parser(argparse.ArgumentParser):
+    """argparse, with a mistake told in one line: the usage block is what --help is for.
+
+    Subparsers are made of the same class (``add_subparsers`` uses the parent's type), so every
+    subcommand's errors read ``instaview <subcommand>: error: ... (see ... --help)``.
+    """
+
+    def error(self, message: str) -> NoReturn:
+        self.exit(2, f"{self.prog}: error: {message} (see {self.prog} --help)\n")
+
+    def parse_args(  # type: ignore[override]
+        self, args: Sequence[str] | None = None, namespace: argparse.Namespace | None = None
+    ) -> argparse.Namespace:
+        parsed, extras = self.parse_known_args(args, namespace)
+        # Subcommands are optional to argparse so that an unknown option is named, by the
+        # subcommand it was given to ("the following arguments are required: command" would
+        # hide a mistyped --flag).
+        levels = list(_levels(self, parsed))
+        if extras:
+            levels[-1][0].error(f"unrecognized arguments: {' '.join(extras)}")
+        parser, action = levels[-1]
+        if action is not None:
+            parser.error(f"choose one of: {', '.join(action.choices)}")
+        return parsed
+
+
+_Level = tuple[argparse.ArgumentParser, "argparse._SubParsersAction[Any] | None"]
+
+
+def _levels(parser: argparse.ArgumentParser, parsed: argparse.Namespace) -> Iterator[_Level]:
+    """Each parser down the subcommands chosen, with its subcommands if none was chosen."""
+    while True:
+        action = next((a for a in parser._actions if isinstance(a, _SubParsers)), None)
+        chosen = None if action is None else getattr(parsed, action.dest, None)
+        if action is None or chosen is None:
+            yield parser, action
+            return
+        yield parser, None
+        parser = action.choices[chosen]
+
+
+_SubParsers = argparse._SubParsersAction
+
+
 def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    parser = _Parser(
         prog="instaview", description="InstaView from the command line (instaview-async)."
     )
     parser.add_argument("--version", action="version", version=f"instaview-async {__version__}")
     parser.add_argument(
         "-v", "--verbose", action="store_true", help="log the SDK's retries and waits to stderr"
     )
-    commands = parser.add_subparsers(dest="command", required=True)
+    commands = parser.add_subparsers(dest="command")
     _add_demo(commands)
     _add_import(commands)
     _fake_server.register(commands)
     return parser
 
 
-def _add_demo(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+def _add_demo(commands: argparse._SubParsersAction[_Parser]) -> None:
     demo = commands.add_parser(
-        "demo", help="bulk-import generated candidates into the embedded fake API, under faults"
+        "demo",
+        help="bulk-import generated candidates into the embedded fake API, under faults",
+        description="Bulk-import generated candidates into the embedded fake API, under rate "
+        "limits and injected faults, and account for every row (no key, nothing leaves the "
+        "machine).",
     )
-    demo.add_argument("--rows", type=_options.positive_int, default=300, help="default 300")
+    demo.add_argument(
+        "--rows", type=_options.positive_int, default=300, metavar="N",
+        help="candidates to generate and import (default 300)",
+    )  # fmt: skip
     demo.add_argument(
         "--concurrency", type=_options.concurrency, default=16, metavar="N",
         help="rows in flight at once, 1-256 (default 16)",
     )  # fmt: skip
-    demo.add_argument("--seed", type=int, default=7, help="seed of the injected faults")
     demo.add_argument(
-        "--fault-rate", type=_options.fraction, default=0.10, help="share of faulty replies, 0-1"
+        "--seed", type=int, default=7, metavar="N",
+        help="seed of the generated rows and injected faults (default 7)",
+    )  # fmt: skip
+    demo.add_argument(
+        "--fault-rate", type=_options.fraction, default=0.10, metavar="P",
+        help="share of faulty replies, 0-1 (default 0.1)",
+    )  # fmt: skip
+
+
+def _add_import(commands: argparse._SubParsersAction[_Parser]) -> None:
+    imp = commands.add_parser(
+        "import",
+        help="import rows from a CSV or JSON Lines file",
+        description="Import candidates or jobs from a CSV or JSON Lines file into the API.",
     )
-
-
-def _add_import(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    imp = commands.add_parser("import", help="import rows from a CSV or JSON Lines file")
-    kinds = imp.add_subparsers(dest="kind", required=True)
+    kinds = imp.add_subparsers(dest="kind")
     common = _common_import_options()
     formatter = argparse.RawDescriptionHelpFormatter
     cand = kinds.add_parser(
@@ -103,7 +163,11 @@ def _add_import(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -
         epilog=_columns_help(CANDIDATES, "first_name, last_name, and email or phone_number")
         + _EXIT_STATUSES,
     )
-    cand.add_argument("--job-id", metavar="ID", help="assign every candidate to this job")
+    cand.add_argument(
+        "--job-id", metavar="ID",
+        help="assign every candidate to this job (a UUID; default: none, or a new job of the "
+        "fake with --fake)",
+    )  # fmt: skip
     kinds.add_parser(
         "jobs",
         parents=[common],
@@ -114,18 +178,19 @@ def _add_import(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -
     )
 
 
-def _common_import_options() -> argparse.ArgumentParser:
-    common = argparse.ArgumentParser(add_help=False)
+def _common_import_options() -> _Parser:
+    common = _Parser(add_help=False)
     common.add_argument(
-        "file", type=Path, help="CSV with a header row, or JSON Lines (.jsonl, .ndjson)"
+        "file", type=Path, help="CSV with a header row, or JSON Lines (.jsonl, .ndjson, .json)"
     )
     common.add_argument(
         "--report", type=Path, metavar="PATH", help="write one JSON line per row (line, status,"
-        " id, error) as rows finish",
+        " id, error) as rows finish (default: none)",
     )  # fmt: skip
     common.add_argument(
         "--journal", type=Path, metavar="PATH",
-        help="record done rows here; a rerun with the same file and target skips them",
+        help="record done rows here; a rerun with the same file, target (base URL), kind and "
+        "--job-id skips them (default: none; a run cut short leaves one next to the file)",
     )  # fmt: skip
     common.add_argument(
         "--encoding", type=_options.encoding, default="utf-8",
@@ -135,18 +200,24 @@ def _common_import_options() -> argparse.ArgumentParser:
         "--concurrency", type=_options.concurrency, default=16, metavar="N",
         help="rows in flight at once, 1-256 (default 16); the key's rate limit caps the speed",
     )  # fmt: skip
-    common.add_argument("--base-url", metavar="URL", help="default $INSTAVIEW_BASE_URL")
     common.add_argument(
-        "--fake", action="store_true", help="try the file on the embedded fake API (no key)"
+        "--base-url", metavar="URL",
+        help="the API's base URL (default $INSTAVIEW_BASE_URL, else https://api.instaview.sk)",
+    )  # fmt: skip
+    common.add_argument(
+        "--fake",
+        action="store_true",
+        help="try the file on the embedded fake API (no key; default: the real API)",
     )
     common.add_argument(
         "--redis", metavar="URL",
         help="share the key's rate-limit budget and the journal with other workers through "
-        "Redis (redis://host:port/db; extra 'redis')",
+        "Redis (redis://host:port/db; extra 'redis'; default: none)",
     )  # fmt: skip
     common.add_argument(
         "--shard", type=_options.shard, metavar="I/N",
-        help="import only data rows i with i mod N == I (0 <= I < N), one of N workers",
+        help="import only data rows i with i mod N == I (0 <= I < N), one of N workers "
+        "(default: all rows)",
     )  # fmt: skip
     common.add_argument(
         "--max-outage", type=_options.seconds, default=DEFAULT_MAX_OUTAGE, metavar="S",

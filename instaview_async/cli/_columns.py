@@ -248,13 +248,44 @@ def plan(
     for need in kind.required if check else ():
         if not present.intersection(need):
             wanted = " or ".join(need)
-            found = ", ".join(repr(c) for c in columns) or "none"
+            if not all(_looks_like_text(c) for c in columns):
+                raise ColumnsError(
+                    f"{source} has no {wanted} column, and its first line does not look like "
+                    f"text (it starts {_start(columns)}): is it a CSV or JSON Lines file in "
+                    "this --encoding?"
+                )
             raise ColumnsError(
-                f"{source} has no {wanted} column (its columns: {found}); accepted columns: "
-                f"{kind.accepted()} (case, spaces, '_' and '-' are ignored: 'First Name' is "
-                "first_name)"
+                f"{source} has no {wanted} column (its columns: {_shown(columns)}); accepted "
+                f"columns: {kind.accepted()} (case, spaces, '_' and '-' are ignored: "
+                "'First Name' is first_name)"
             )
     return Plan(kind, targets, tuple(unknown))
+
+
+_SHOWN_COLUMNS, _SHOWN_CHARS, _START_CHARS = 10, 40, 16
+
+
+def _looks_like_text(column: str) -> bool:
+    # U+FFFD is what an undecodable byte became; control characters are not in headers.
+    return "\ufffd" not in column and column.isprintable()
+
+
+def _start(columns: list[str]) -> str:
+    """The start of a line that is not text, escaped to ASCII: undecodable bytes are U+FFFD."""
+    line = ",".join(columns)
+    return ascii(line[:_START_CHARS]) + ("..." if len(line) > _START_CHARS else "")
+
+
+def _shown(columns: list[str]) -> str:
+    """The columns for a one-line message: repr-escaped, each and their number cut short, as
+    a binary file's "header" is any bytes up to its first newline."""
+    shown = [
+        repr(c) if len(c) <= _SHOWN_CHARS else repr(c[:_SHOWN_CHARS]) + "..."
+        for c in columns[:_SHOWN_COLUMNS]
+    ]
+    if len(columns) > _SHOWN_COLUMNS:
+        shown.append(f"... {len(columns) - _SHOWN_COLUMNS} more")
+    return ", ".join(shown) or "none"
 
 
 def _target(kind: Kind, raw: str) -> _Target | None:

@@ -35,7 +35,8 @@ def register(commands: Any) -> None:
     where.add_argument(
         "--allow-non-loopback",
         action="store_true",
-        help="allow a --host outside the loopback range (the fake has no real security)",
+        help="allow a --host outside the loopback range (the fake has no real security; "
+        "default: loopback only)",
     )
     limits = serve.add_argument_group("rate limit (per key)")
     limits.add_argument(
@@ -66,26 +67,36 @@ def register(commands: Any) -> None:
     )
     faults = serve.add_argument_group("faults")
     faults.add_argument(
-        "--fault-rate", type=fraction, default=0.0, metavar="P", help="share of 5xx replies (0-1)"
+        "--fault-rate",
+        type=fraction,
+        default=0.0,
+        metavar="P",
+        help="share of 5xx replies, 0-1 (default 0)",
     )
     faults.add_argument(
         "--malformed-rate",
         type=fraction,
         default=0.0,
         metavar="P",
-        help="share of HTML 502s and cut-off JSON bodies (0-1)",
+        help="share of HTML 502s and cut-off JSON bodies, 0-1 (default 0)",
     )
     faults.add_argument(
         "--drop-after-commit-rate",
         type=fraction,
         default=0.0,
         metavar="P",
-        help="share of requests written, then dropped with no reply (0-1)",
+        help="share of requests written, then dropped with no reply, 0-1 (default 0)",
     )
     faults.add_argument(
-        "--latency", type=seconds, default=0.0, metavar="S", help="seconds added to each request"
+        "--latency",
+        type=seconds,
+        default=0.0,
+        metavar="S",
+        help="seconds added to each request (default 0)",
     )
-    faults.add_argument("--seed", type=int, default=0, help="seed of ids, keys and faults")
+    faults.add_argument(
+        "--seed", type=int, default=0, help="seed of ids, keys and faults (default 0)"
+    )
     rules = serve.add_argument_group("key and business rules")
     rules.add_argument(
         "--scopes", type=_scopes, metavar="S1,S2", help="scopes of the printed key (default all)"

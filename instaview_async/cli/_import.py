@@ -12,6 +12,7 @@ import importlib.util
 import os
 import shlex
 import sys
+import uuid
 from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -20,6 +21,7 @@ import anyio
 import attrs
 
 from .._client import DEFAULT_BASE_URL, AsyncClient
+from .._options import base_url
 from .._policies import RateLimitPolicy
 from ..journal import (
     FAKE_TARGET,
@@ -58,6 +60,7 @@ class _Setup:
     survey: Survey
     plan: Plan
     binding: JournalBinding
+    target: str  # the base URL as given (the binding's is shown: without a password)
 
 
 def import_file(args: argparse.Namespace, argv: list[str]) -> int:
@@ -79,8 +82,39 @@ def _target(args: argparse.Namespace) -> str:
             "set INSTAVIEW_API_KEY to your API key (the key is read only from the "
             "environment), or pass --fake to try the file on the embedded fake API"
         )
-    url = args.base_url or os.environ.get("INSTAVIEW_BASE_URL") or DEFAULT_BASE_URL
-    return str(url).rstrip("/")
+    _check_job_id(getattr(args, "job_id", None))
+    if args.base_url:
+        return _base_url(args.base_url, "--base-url")
+    if os.environ.get("INSTAVIEW_BASE_URL"):
+        return _base_url(os.environ["INSTAVIEW_BASE_URL"], "$INSTAVIEW_BASE_URL")
+    return DEFAULT_BASE_URL
+
+
+def _base_url(url: str, given_as: str) -> str:
+    """The base URL the client would take, or one line naming where it came from.
+
+    The client's own ValueError shows the URL as given, password included, in a traceback.
+    """
+    try:
+        return base_url(url)
+    except ValueError:
+        raise CommandError(
+            f"{given_as} {redact(url)!r} is not an http:// or https:// URL with a host and "
+            "no query (e.g. https://api.instaview.sk)"
+        ) from None
+
+
+def _check_job_id(job_id: str | None) -> None:
+    """The API's ids are UUID strings: a typo is one line now, not one failure per row.
+
+    Only the form is checked; the job is not fetched, as an import key may lack read scope.
+    """
+    if job_id is None:
+        return
+    try:
+        uuid.UUID(job_id)
+    except ValueError:
+        raise CommandError(f"--job-id {job_id!r} is not a job id (a UUID)") from None
 
 
 def _check_paths(args: argparse.Namespace) -> None:
@@ -127,12 +161,12 @@ def _prepare(args: argparse.Namespace, kind: Kind, target: str) -> _Setup:
         print(f"note: ignoring columns the import does not use: {names}", file=sys.stderr)
     binding = JournalBinding(
         source=found.digest,
-        target=target,
+        target=redact(target),  # a journal on disk or in Redis keeps no password
         kind=kind.name,
         job_id=getattr(args, "job_id", None),
         source_name=file.name,
     )
-    return _Setup(kind, file, found, matched, binding)
+    return _Setup(kind, file, found, matched, binding, target)
 
 
 def _open_report(path: Path | None) -> Report:
@@ -144,12 +178,12 @@ def _open_report(path: Path | None) -> Report:
 
 async def _run(args: argparse.Namespace, setup: _Setup, argv: list[str]) -> int:
     journal = await _journal(args, setup.binding)
-    budget = _budget(args, setup.binding.target)
+    budget = _budget(args, setup.target)
     report = None
     left: Path | None = None
     try:
         report = _open_report(args.report)  # after the journal: a refused rerun keeps its report
-        async with _client(args, setup.binding.target, budget) as client:
+        async with _client(args, setup.target, budget) as client:
             job_id = await _job_for(client, args, setup)
             tally = await _import_rows(client, args, setup, job_id, journal, report)
             stats = client.stats
@@ -357,17 +391,22 @@ def _free_path(path: Path) -> Path:
     return candidate
 
 
+_URL_OPTIONS = ("--redis", "--base-url")
+
+
 def _rerun(argv: list[str], journal: Path | None) -> str:
-    """The command to go on, with the journal left behind; a --redis password shown as ***."""
+    """The command to go on, with the journal left behind; a --redis or --base-url password
+    shown as ***."""
     words = ["instaview"]
-    after_redis = False
+    after_url = False
     for word in argv:
-        if after_redis:
+        option, equals, value = word.partition("=")
+        if after_url:
             word = redact(word)
-        elif word.startswith("--redis="):
-            word = "--redis=" + redact(word.removeprefix("--redis="))
+        elif equals and option in _URL_OPTIONS:
+            word = f"{option}={redact(value)}"
         words.append(word)
-        after_redis = word == "--redis"
+        after_url = word in _URL_OPTIONS
     if journal is not None:
         words += ["--journal", str(journal)]
     return shlex.join(words)

@@ -26,7 +26,10 @@ def redact(url: str) -> str:
 def check_redis_url(url: str) -> None:
     """Raise ValueError, with a message that names the URL redacted, if ``url`` is not usable."""
     shown = f"--redis {redact(url)!r}"
-    parts = urlsplit(url)
+    try:
+        parts = urlsplit(url)
+    except ValueError as exc:  # "Invalid IPv6 URL": an unclosed '['
+        raise ValueError(f"{shown} is not a valid URL ({exc})") from None
     if parts.scheme not in _SCHEMES or not url.startswith(f"{parts.scheme}://"):
         raise ValueError(f"{shown} is not a redis://, rediss:// or unix:// URL")
     if parts.scheme == "unix":

@@ -265,12 +265,15 @@ def _account_rest(run: _Run, records: Iterator[Record | BadLine]) -> None:
     """After Ctrl-C: rows in flight and rows never taken are skipped, each in the report."""
     if not run.interrupt.requested:
         return
-    run.tally.interrupted = True
+    before = run.tally.not_done
     for line in sorted(run.lines.values()):
         run.not_done(line, "interrupted while in flight; a rerun sends it again (same key)")
     run.lines.clear()
     for item in [*run.pending, *records]:
         run.not_done(item.line, "interrupted before it was sent")
+    # Every row tried (the last ones finished within the grace period): the run is complete,
+    # and a rerun command would have nothing to do.
+    run.tally.interrupted = run.tally.not_done > before
 
 
 async def _tick(progress: Progress) -> None:

@@ -98,3 +98,17 @@ async def test_a_row_missing_a_field_or_with_an_unknown_one_fails_alone_naming_i
         assert "(not sent)" in str(result.error)
     assert "is required" in str(by_index[0].error)
     assert len(fake.candidates) == 1 and len(fake.jobs) == 0
+
+
+@pytest.mark.parametrize("written", ["favourite_colour", "favouriteColour", "Favourite_Colour"])
+async def test_an_unknown_key_is_named_as_the_row_wrote_it(written: str) -> None:
+    """The error names an unknown key as it is in the user's data, not as its camelCase form
+    (which is found nowhere in the file)."""
+    fake = FakeInstaView()
+    row = {"first_name": "A", "last_name": "B", "email": "a@x.test", written: "blue"}
+    async with _client(fake, fake.create_api_key()) as client:
+        (result,) = [r async for r in client.candidates.bulk_create([row])]
+    assert isinstance(result.error, iv.ValidationError)
+    assert result.error.field_errors == {written: "is not a field candidates.create takes"}
+    assert f"{written}: is not a field candidates.create takes" in str(result.error)
+    assert not fake.candidates

@@ -160,3 +160,29 @@ def test_two_csv_columns_for_one_field_exit_2(
     assert main(["import", "candidates", str(source)]) == 2
     assert "columns 'Email' and 'E-mail' both give email" in capsys.readouterr().err
     assert served.fake.requests == ()
+
+
+def test_a_binary_file_is_said_not_to_be_text_with_a_short_printable_excerpt(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A binary file given as CSV: one short printable line saying it does not look like text,
+    not its bytes up to the first newline as "columns"."""
+    source = tmp_path / "photo.csv"
+    source.write_bytes(bytes(range(256)) * 40)
+    assert main(["import", "candidates", str(source), "--fake"]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and err.isascii() and len(err) < 300, err
+    assert "does not look like text" in err and "--encoding" in err
+    assert "\x00" not in err and "\x07" not in err
+
+
+def test_many_or_long_column_names_are_cut_short_in_the_message(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A text header without the required columns lists at most ten, each cut to 40 chars."""
+    header = ",".join(f"col{i}-" + "x" * 100 for i in range(30))
+    source = _csv(tmp_path / "wide.csv", header + "\n" + "," * 29 + "\n")
+    assert main(["import", "candidates", str(source), "--fake"]) == 2
+    err = capsys.readouterr().err
+    assert "has no first_name column" in err and "... 20 more" in err
+    assert "x" * 41 not in err

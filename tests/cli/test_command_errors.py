@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import argparse
 import os
 import re
 import socket
@@ -12,7 +13,9 @@ from pathlib import Path
 import pytest
 
 import instaview_async
-from instaview_async.cli import main
+from instaview_async.cli import _parser, main
+
+from .conftest import Served
 
 COMMAND = [sys.executable, "-m", "instaview_async.cli"]
 
@@ -140,6 +143,7 @@ def test_a_report_path_that_is_the_input_or_the_journal_is_refused(
         ("redis://user:s3cret@127.0.0.1:x/0", "--redis 'redis://***@127.0.0.1:x/0'"),
         ("user:s3cret@127.0.0.1:6391", "is not a redis://, rediss:// or unix:// URL"),
         ("redis://:s3cret@127.0.0.1:1/0?socket_timeout=x", "'socket_timeout'"),
+        ("redis://u:s3cret@[::1", "'redis://***@[::1' is not a valid URL"),
     ],
 )
 def test_a_redis_url_redis_py_would_misread_is_one_line_without_its_password(
@@ -190,3 +194,144 @@ def test_the_printed_rerun_command_hides_a_redis_password() -> None:
     argv = ["import", "jobs", "j.csv", "--redis", "redis://u:s3cret@h:1/0"]
     assert _rerun(argv, None) == "instaview import jobs j.csv --redis 'redis://***@h:1/0'"
     assert "s3cret" not in _rerun(["import", "jobs", "j.csv", "--redis=redis://:s3cret@h"], None)
+
+
+@pytest.mark.parametrize("kind", ["candidates", "jobs"])
+@pytest.mark.parametrize(
+    ("option", "env", "said"),
+    [
+        (["--base-url", "notaurl"], {}, "--base-url 'notaurl' is not an http:// or https://"),
+        (["--base-url", "ftp://u:s3cret@127.0.0.1/"], {}, "--base-url 'ftp://***@127.0.0.1/'"),
+        (["--base-url=http://x/?q=1"], {}, "--base-url 'http://x/?q=1' is not"),
+        ([], {"INSTAVIEW_BASE_URL": "notaurl"}, "$INSTAVIEW_BASE_URL 'notaurl' is not"),
+    ],
+)
+def test_a_bad_base_url_is_one_line_naming_where_it_came_from(
+    kind: str,
+    option: list[str],
+    env: dict[str, str],
+    said: str,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """A base URL that is not http(s) with a host: exit 2, one line naming --base-url or
+    $INSTAVIEW_BASE_URL, the password hidden, before the file is even looked at."""
+    monkeypatch.setenv("INSTAVIEW_API_KEY", "sk_test_x")
+    for name, value in env.items():
+        monkeypatch.setenv(name, value)
+    assert main(["import", kind, "no-such-file.csv", *option]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and err.startswith("instaview: error: ")
+    assert said in err
+    assert "s3cret" not in err and "no-such-file" not in err
+
+
+def test_a_job_id_that_is_not_a_uuid_is_one_line_and_nothing_is_sent(
+    tmp_path: Path, served: Served, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """--job-id is a UUID (the API's ids are): a typo exits 2 at once, not once per row."""
+    source = tmp_path / "people.csv"
+    source.write_text("first_name,last_name,email\nA,B,a@x.io\nC,D,c@x.io\n")
+    assert main(["import", "candidates", str(source), "--job-id", "nope"]) == 2
+    err = capsys.readouterr().err
+    assert err == "instaview: error: --job-id 'nope' is not a job id (a UUID)\n"
+    assert not served.fake.requests
+
+
+def test_the_printed_rerun_command_and_the_journal_hide_a_base_url_password(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """An unreachable --base-url with a password: the messages, the rerun command and the
+    journal left behind show it as ***@."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    monkeypatch.setenv("INSTAVIEW_API_KEY", "sk_test_x")
+    source = tmp_path / "people.csv"
+    source.write_text("first_name,last_name,email\nA,B,a@x.io\n")
+    url = f"http://u:pw123secret@127.0.0.1:{port}"
+    assert main(["import", "candidates", str(source), "--base-url", url, "--max-outage", "1"]) == 3
+    captured = capsys.readouterr()
+    rerun = [line for line in captured.err.splitlines() if line.startswith("to go on")]
+    assert len(rerun) == 1 and f"'http://***@127.0.0.1:{port}'" in rerun[0]
+    journal = tmp_path / "people.csv.journal"
+    assert "***@" in journal.read_text()
+    for text in (captured.out, captured.err, journal.read_text()):
+        assert "pw123secret" not in text
+    assert "pw123secret" not in _rerun_of(["--base-url=" + url])
+
+
+def _rerun_of(options: list[str]) -> str:
+    from instaview_async.cli._import import _rerun
+
+    return _rerun(["import", "jobs", "j.csv", *options], None)
+
+
+@pytest.mark.parametrize(
+    ("args", "prog"),
+    [
+        (["import", "candidates", "f.csv", "--concurrency", "0"], "instaview import candidates"),
+        (["import", "candidates", "f.csv", "--shard", "3/3"], "instaview import candidates"),
+        (["import", "jobs", "f.csv", "--grace", "inf"], "instaview import jobs"),
+        (["import", "candidates", "f.csv", "--encoding", "nope"], "instaview import candidates"),
+        (["import", "candidates"], "instaview import candidates"),
+        (["import", "candidates", "f.csv", "--bogus"], "instaview import candidates"),
+        (["import"], "instaview import"),
+        (["demo", "--rows", "-1"], "instaview demo"),
+        (["fake-server", "--port", "99999"], "instaview fake-server"),
+        (["fake-server", "--host", "10.1.2.3"], "instaview fake-server"),
+        (["nope"], "instaview"),
+        ([], "instaview"),
+    ],
+)
+def test_a_usage_error_is_one_line_naming_the_subcommand(
+    args: list[str], prog: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A bad option or value: exit 2 and one line, `<subcommand>: error: ... (see --help)`,
+    without the usage block."""
+    with pytest.raises(SystemExit) as exited:
+        main(args)
+    assert exited.value.code == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1, err
+    assert err.startswith(f"{prog}: error: ") and err.endswith(f"(see {prog} --help)\n")
+
+
+@pytest.mark.parametrize(
+    "args", [["--bogus"], ["--bogus", "demo"], ["demo", "--bogus"], ["import", "--bogus"]]
+)
+def test_an_unknown_option_is_named(args: list[str], capsys: pytest.CaptureFixture[str]) -> None:
+    """`instaview --bogus` says --bogus is not known, not that a command is missing."""
+    with pytest.raises(SystemExit) as exited:
+        main(args)
+    assert exited.value.code == 2
+    err = capsys.readouterr().err
+    assert "unrecognized arguments: --bogus" in err and "required" not in err
+
+
+@pytest.mark.parametrize("command", [["demo"], ["import", "candidates"], ["fake-server"]])
+def test_every_subcommand_has_a_description_and_every_option_its_default(
+    command: list[str], capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Each subcommand's --help says what it does, and each option with a value its default."""
+    parser = _parser()
+    for word in command:
+        parser = next(
+            a.choices[word] for a in parser._actions if isinstance(a, argparse._SubParsersAction)
+        )
+    assert parser.description
+    for action in parser._actions:
+        if action.option_strings and action.nargs != 0 and action.help != argparse.SUPPRESS:
+            assert "default" in (action.help or ""), action.option_strings
+
+
+def test_import_help_names_every_json_lines_suffix_and_the_journal_binding(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """`import --help` lists .json with JSON Lines (as the reader and the guide do), and says
+    that a journal is bound to the file, the target, the kind and the job."""
+    with pytest.raises(SystemExit):
+        main(["import", "candidates", "--help"])
+    out = " ".join(capsys.readouterr().out.split())
+    assert "(.jsonl, .ndjson, .json)" in out
+    assert "same file, target (base URL), kind and --job-id" in out
