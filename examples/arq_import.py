@@ -9,8 +9,8 @@ share, through the same Redis arq uses:
 
 arq may run a job twice (a worker killed mid-job has its jobs run again by another one): the
 journal skips the rows already done, and every row's idempotency key is derived from the
-file's content and the row's line number, so a row whose reply was lost is replayed by the
-API, not created twice. Needs the extra ``arq`` (redis-py and arq)::
+file's content, the job and the row's line number, so a row whose reply was lost is replayed
+by the API, not created twice. Needs the extra ``arq`` (redis-py and arq)::
 
     export INSTAVIEW_API_KEY=sk_live_... REDIS_URL=redis://127.0.0.1:6379/0
     python examples/arq_import.py enqueue candidates.jsonl --job-id JOB_ID
@@ -22,13 +22,15 @@ is not one is reported by ``enqueue`` with its line number and not enqueued; the
 on (exit status 1). Rows are named by their line in the file (from 1) everywhere: in the
 journal, in the workers' messages and in the jobs' results.
 
-**Enqueueing again resumes.** Job ids are fixed (the file's hash and the chunk's first line),
-so ``enqueue`` adds no chunk twice: it prints how many chunks it enqueued, how many were
-already queued or running and how many are done. A chunk whose job *failed* (its arq result
-says so) is enqueued again, after its result is deleted; the journal and the idempotency keys
-make its done rows cost nothing. Enqueue a file again with the same ``--chunk``. arq keeps
-results for an hour; after that a chunk is simply enqueued again, and its worker skips every
-row the journal has.
+**Enqueueing again resumes.** Job ids are fixed (the file's hash, the ``--job-id`` and the
+chunk's first line), so ``enqueue`` adds no chunk twice: it prints how many chunks it
+enqueued, how many were already queued or running and how many are done. A chunk whose job
+*failed* (its arq result says so) is enqueued again, after its result is deleted; the journal
+and the idempotency keys make its done rows cost nothing. Enqueue a file again with the same
+``--chunk``. arq keeps results for an hour; after that a chunk is simply enqueued again, and
+its worker skips every row the journal has. The same file enqueued with another ``--job-id``
+is another import, as with the CLI: its own chunks, idempotency keys and journal, so every row
+is created for that job too.
 
 **Why a chunk cannot time out on a throttled key.** A try of a chunk stops by itself a little
 before arq's ``job_timeout`` (arq treats a timeout as a failure and does not retry it), and
@@ -168,7 +170,23 @@ class ChunkRun:
         return result
 
 
+def _job_part(job_id: str | None) -> str:
+    """The job's part of a row key or chunk id; none without a job, as before jobs took part."""
+    return "" if job_id is None else f"job={job_id}:"
+
+
 # --8<-- [start:journal]
+def row_key(source: str, job_id: str | None, line: int) -> str:
+    """The idempotency key of a row: the same for every try of it, another for another job.
+
+    The job is part of it, as in the CLI's keys: under the first job's keys, the same rows
+    sent for a second job are other requests, which the API refuses (422
+    ``IDEMPOTENCY_KEY_REUSED``). The file's hash stands for the row's fields. Without a job
+    the key is the one earlier versions sent, so an import under way keeps its keys.
+    """
+    return f"arq-import:{source}:{_job_part(job_id)}{line}"
+
+
 async def import_chunk(
     ctx: dict[str, Any], source: str, job_id: str | None, rows: list[Numbered]
 ) -> dict[str, Any]:
@@ -215,7 +233,7 @@ async def _send(
         [fields for _, fields in todo],
         job_id=job_id,
         concurrency=CONCURRENCY,
-        key=lambda index, _fields: f"arq-import:{source}:{todo[index][0]}",
+        key=lambda index, _fields: row_key(source, job_id, todo[index][0]),
     )
     async with bulk:
         async for result in bulk:
@@ -351,18 +369,26 @@ class Enqueued:
         chunks = len(self.enqueued) + len(self.pending) + len(self.done)
         resumed = f" ({len(self.resumed)} of them after failing)" if self.resumed else ""
         text = (
-            f"{self.rows} rows in {chunks} chunks of up to {self.chunk}: "
+            f"{_count(self.rows, 'row')} in {_count(chunks, 'chunk')} of up to {self.chunk}: "
             f"{len(self.enqueued)} enqueued{resumed}, {len(self.pending)} already queued or "
             f"running, {len(self.done)} already done"
         )
         if self.bad:
-            text += f"; {len(self.bad)} lines not enqueued (not rows)"
+            text += f"; {_count(len(self.bad), 'line')} not enqueued (not rows)"
         return text
 
 
-def chunk_id(source: str, first_line: int) -> str:
-    """The fixed job id of the chunk starting at ``first_line``: arq refuses one it holds."""
-    return f"import:{source[7:23]}:{first_line}"
+def _count(n: int, noun: str) -> str:
+    return f"{n} {noun}" if n == 1 else f"{n} {noun}s"
+
+
+def chunk_id(source: str, job_id: str | None, first_line: int) -> str:
+    """The fixed arq job id of a chunk: arq refuses one it holds, so one per file, job, line.
+
+    Without the job, the file enqueued for a second job would find the first job's chunks
+    and enqueue nothing. Without a job it is the id earlier versions gave.
+    """
+    return f"import:{source[7:23]}:{_job_part(job_id)}{first_line}"
 
 
 async def enqueue(content: bytes, job_id: str | None, chunk: int = CHUNK) -> Enqueued:
@@ -373,7 +399,7 @@ async def enqueue(content: bytes, job_id: str | None, chunk: int = CHUNK) -> Enq
     try:
         for start in range(0, len(parsed.rows), chunk):
             rows = parsed.rows[start : start + chunk]
-            ident = chunk_id(parsed.source, rows[0][0])
+            ident = chunk_id(parsed.source, job_id, rows[0][0])
             states[await _enqueue_chunk(pool, ident, parsed.source, job_id, rows)].append(ident)
     finally:
         await pool.aclose()

@@ -64,7 +64,16 @@ class InstaViewError(Exception):
         # refuse the default (args only), and the HTTP request and response, which hold
         # connections and streams, stay behind as None; everything else goes along.
         state = {name: None if name in _LOCAL else value for name, value in self.__dict__.items()}
+        if isinstance(self.__cause__, InstaViewError):  # ours pickle safely; others may not
+            state["__cause__"] = self.__cause__
         return (_rebuilt, (type(self), self.args), state)
+
+    def __setstate__(self, state: dict[str, Any] | None) -> None:
+        state = dict(state or {})
+        cause = state.pop("__cause__", None)
+        self.__dict__.update(state)
+        if cause is not None:
+            self.__cause__ = cause
 
 
 _LOCAL = frozenset({"request", "response"})

@@ -115,3 +115,16 @@ async def test_a_pickled_error_carries_no_api_key() -> None:
     for error in (stopped, refused):
         assert key.encode() not in pickle.dumps(error)
         _same(error, pickle.loads(pickle.dumps(error)))
+
+
+def test_the_cause_goes_along_when_it_is_ours() -> None:
+    """`CircuitOpenError` keeps the failure that opened it as ``__cause__``, also unpickled."""
+    failure = iv.APIConnectionError("GET /jobs to 127.0.0.1:9 failed: ConnectError")
+    opened = iv.CircuitOpenError("circuit breaker open for 60.0s", retry_in=60.0)
+    opened.__cause__ = failure
+    back = pickle.loads(pickle.dumps(opened))
+    assert isinstance(back.__cause__, iv.APIConnectionError)
+    assert str(back.__cause__) == str(failure)
+    foreign = iv.CircuitOpenError("circuit breaker open for 1.0s", retry_in=1.0)
+    foreign.__cause__ = OSError("not ours: may hold anything")
+    assert pickle.loads(pickle.dumps(foreign)).__cause__ is None

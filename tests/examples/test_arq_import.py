@@ -33,3 +33,24 @@ def test_the_default_job_timeout_fits_a_worker_alone_on_the_slowest_key() -> Non
     assert arq_import.default_job_timeout(chunk=20, max_jobs=4) < 300  # arq's own default
     assert arq_import.try_deadline(220) == 210
     assert arq_import.try_deadline(2) == 1.5
+
+
+def test_the_summary_says_1_line_and_1_row_in_the_singular() -> None:
+    """One bad line, one row in one chunk: each count agrees with its noun."""
+    one = arq_import.Enqueued(
+        rows=1, bad={2: "not valid JSON"}, chunk=20, enqueued=["c"], resumed=[], pending=[], done=[]
+    )
+    assert one.summary() == (
+        "1 row in 1 chunk of up to 20: 1 enqueued, 0 already queued or running, 0 already done"
+        "; 1 line not enqueued (not rows)"
+    )
+
+
+def test_row_keys_and_chunk_ids_name_the_job_and_are_unchanged_without_one() -> None:
+    """Another job, another key and chunk id; without a job, the ids earlier versions used."""
+    source = "sha256:" + "ab" * 32
+    assert arq_import.row_key(source, None, 7) == f"arq-import:{source}:7"
+    assert arq_import.chunk_id(source, None, 21) == "import:abababababababab:21"
+    keys = {arq_import.row_key(source, job, 7) for job in (None, "job-a", "job-b")}
+    chunks = {arq_import.chunk_id(source, job, 21) for job in (None, "job-a", "job-b")}
+    assert len(keys) == len(chunks) == 3

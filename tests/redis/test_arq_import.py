@@ -172,6 +172,46 @@ async def test_enqueue_says_how_many_chunks_it_enqueued_and_which_were_there(
     assert len(fake.candidates) == 25
 
 
+async def _imported(redis_server: RedisServer, fake: FakeInstaView, key: str, job_id: str) -> str:
+    """Enqueue the 25-row file for ``job_id``, run a worker until idle; enqueue's summary."""
+    enqueued = await arq_import.enqueue(_jsonl(_rows(25)), job_id, chunk=10)
+    async with _worker_in_process(redis_server, fake, key) as worker:
+        await worker.main()
+    return enqueued.summary()
+
+
+def _by_job(fake: FakeInstaView) -> Counter[tuple[str, str]]:
+    return Counter((job, c["phoneNumber"]) for c in fake.candidates.values() for job in c["jobIds"])
+
+
+async def test_one_file_imported_into_two_jobs_creates_every_row_in_each_once(
+    redis_server: RedisServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A second job gets its own chunks, keys and journal; a rerun for either creates nothing."""
+    monkeypatch.setenv("REDIS_URL", redis_server.url)
+    fake = FakeInstaView()
+    key = fake.create_api_key()
+    async with fake.client(api_key=key) as setup:
+        jobs = [
+            (await setup.jobs.create(title=f"Job {t}", description="Arq import")).id for t in "AB"
+        ]
+    for job in jobs:
+        assert "3 enqueued" in await _imported(redis_server, fake, key, job)
+    assert all(result.success for result in (await _results(redis_server.url)).values())
+    assert len(fake.candidates) == 50
+    assert set(_by_job(fake).values()) == {1}
+    assert {job for job, _ in _by_job(fake)} == set(jobs)
+    # A rerun once arq has dropped the results (keep_result): only the journals stop it.
+    async with redis.asyncio.Redis(port=redis_server.port) as connection:
+        await connection.delete(*await connection.keys("arq:result:*"))
+    for job in jobs:
+        assert "3 enqueued" in await _imported(redis_server, fake, key, job)
+    reruns = await _results(redis_server.url)
+    assert all(set(result.result) == {"done_before"} for result in reruns.values())
+    assert sum(result.result["done_before"] for result in reruns.values()) == 50
+    assert len(fake.candidates) == 50
+
+
 async def test_enqueue_again_resumes_a_chunk_whose_job_failed(
     redis_server: RedisServer, monkeypatch: pytest.MonkeyPatch
 ) -> None:
