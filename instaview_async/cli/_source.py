@@ -13,6 +13,7 @@ import csv
 import hashlib
 import io
 import json
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any, BinaryIO, Literal
@@ -187,7 +188,7 @@ def _csv(lines: _Lines, header_out: dict[str, None] | None) -> Iterator[Record |
     while True:
         start = end + 1
         try:
-            cells = next(reader)
+            cells = _cells(next(reader))
         except StopIteration:
             return
         except csv.Error as exc:
@@ -244,9 +245,28 @@ def _first_line(text_lines: Iterator[str], lines: _Lines) -> str | None:
     return None
 
 
-def _chain(first: str, rest: Iterator[str]) -> Iterator[str]:
-    yield first
-    yield from rest
+if sys.version_info >= (3, 11):
+
+    def _chain(first: str, rest: Iterator[str]) -> Iterator[str]:
+        yield first
+        yield from rest
+
+    def _cells(cells: list[str]) -> list[str]:
+        return cells
+
+else:
+    # csv before 3.11 refuses a NUL ("line contains NUL") where 3.11+ reads it as any other
+    # character: hidden from the reader and put back, so that a file reads alike on both
+    # (a binary file's first line is then said not to look like text, not skipped).
+    _NUL_STAND_IN = "\ue000"
+
+    def _chain(first: str, rest: Iterator[str]) -> Iterator[str]:
+        yield first.replace("\x00", _NUL_STAND_IN)
+        for text in rest:
+            yield text.replace("\x00", _NUL_STAND_IN)
+
+    def _cells(cells: list[str]) -> list[str]:
+        return [cell.replace(_NUL_STAND_IN, "\x00") for cell in cells]
 
 
 def _csv_record(line: int, header: list[str], cells: list[str]) -> Record | BadLine:

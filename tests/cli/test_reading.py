@@ -136,3 +136,15 @@ def test_an_unclosed_quote_on_the_last_row_fails_it_naming_the_quote(
     err = capsys.readouterr().err
     assert "line 3: failed: unterminated quoted field" in err
     assert "email" not in err.split("line 3: failed:")[1].splitlines()[0]
+
+
+def test_a_nul_in_a_cell_is_read_as_it_is_on_every_python(tmp_path: Path) -> None:
+    """csv before 3.11 refuses NUL; the command reads the file alike on 3.10 and later."""
+    from instaview_async.cli._source import Record, read
+
+    source = tmp_path / "nul.csv"
+    source.write_bytes(b"First Name,Last Name,Email\nA\x00B,C,a@b.test\n")
+    (record,) = list(read(source))
+    assert isinstance(record, Record)
+    assert record.line == 2
+    assert record.values["First Name"] == "A\x00B"
