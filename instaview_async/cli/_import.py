@@ -23,6 +23,7 @@ import attrs
 from .._client import DEFAULT_BASE_URL, AsyncClient
 from .._options import base_url
 from .._policies import RateLimitPolicy
+from .._urls import check_redis_url, redact
 from ..journal import (
     FAKE_TARGET,
     FileJournal,
@@ -33,7 +34,6 @@ from ..journal import (
 )
 from ._columns import CANDIDATES, JOBS, ColumnsError, Kind, Plan, plan
 from ._progress import make_progress, print_table
-from ._redis_url import check_redis_url, redact
 from ._report import Report
 from ._runner import BulkFactory, Interrupt, Tally, run_import
 from ._source import BadLine, Record, Survey, detect_format, read, survey

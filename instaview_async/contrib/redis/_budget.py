@@ -8,7 +8,6 @@ import logging
 import secrets
 import sys
 import time
-import urllib.parse
 from collections.abc import AsyncIterator, Callable, Sequence
 from types import TracebackType
 from typing import Any
@@ -22,6 +21,7 @@ from redis.exceptions import ConnectionError as RedisConnectionError
 
 from ..._budget import Admission, Reply
 from ..._exceptions import InstaViewError
+from ..._urls import check_redis_url, redact
 from ._scripts import ADMIT, FORGET, REPORT
 
 __all__ = ["RedisBudget"]
@@ -293,6 +293,7 @@ def _from_url(url: str, timeout: float) -> Redis:
     # each would otherwise fail once more when next used, long after Redis is back. No
     # socket_timeout: `_run` bounds each whole call already, and redis-py's own per-read and
     # per-write timeouts (a task per write) cost a third of an admission.
+    check_redis_url(url, "Redis URL")
     try:
         client: Redis = Redis.from_url(
             url,
@@ -300,24 +301,9 @@ def _from_url(url: str, timeout: float) -> Redis:
             retry=Retry(NoBackoff(), 1),
             retry_on_error=[RedisConnectionError],
         )
-    except ValueError as exc:  # redis-py's message may hold the URL, password and all
-        raise ValueError(f"not a usable Redis URL: {_redact(url)} ({_reason(exc)})") from None
-    db = urllib.parse.urlsplit(url).path.strip("/")
-    if url.startswith(("redis://", "rediss://")) and db and not db.isdigit():
-        # redis-py would quietly use database 0: another database's budget, or none.
-        raise ValueError(
-            f"not a usable Redis URL: {_redact(url)} (database {db!r} is not a number)"
-        )
+    except ValueError as exc:  # what the check above lets by; redis-py quotes the URL
+        raise ValueError(f"Redis URL {redact(url)!r} is not usable: {_reason(exc)}") from None
     return client
-
-
-def _redact(url: str) -> str:
-    """The URL without its user and password."""
-    scheme, sep, rest = url.partition("://")
-    if not sep:
-        return repr(url[:40]) if "@" not in url else "'<hidden>'"
-    host = rest.rpartition("@")[2]
-    return f"'{scheme}://{host}'"
 
 
 def _reason(exc: ValueError) -> str:

@@ -1,9 +1,10 @@
-"""``--redis URL``: checked before anything is sent, and never shown with its password.
+"""URLs in messages: never shown with their password; Redis URLs checked before use.
 
-redis-py reads the URL lazily and loosely: a port that is not a number raises a bare
-ValueError from deep inside the client's constructor, and a database that is not a number
-(``/abc``) silently becomes database 0, so workers meant to share one journal would not. The
-command checks the URL itself and says what is wrong in one line.
+redis-py reads a URL lazily and loosely: a port that is not a number raises a bare ValueError
+from deep inside the client's constructor (its message quoting the URL, password and all),
+and a database that is not a number (``/abc``) silently becomes database 0, so workers meant
+to share one budget or journal would not. `check_redis_url` says what is wrong in one line;
+`RedisBudget`, `RedisJournal` and the command line's ``--redis`` all use it.
 """
 
 from __future__ import annotations
@@ -23,9 +24,9 @@ def redact(url: str) -> str:
     return _USERINFO.sub(lambda m: f"{m.group(1) or ''}***@", url, count=1)
 
 
-def check_redis_url(url: str) -> None:
-    """Raise ValueError, with a message that names the URL redacted, if ``url`` is not usable."""
-    shown = f"--redis {redact(url)!r}"
+def check_redis_url(url: str, label: str = "--redis") -> None:
+    """Raise ValueError naming ``label`` and the URL, redacted, if ``url`` is not usable."""
+    shown = f"{label} {redact(url)!r}"
     try:
         parts = urlsplit(url)
     except ValueError as exc:  # "Invalid IPv6 URL": an unclosed '['
