@@ -198,7 +198,7 @@ def test_a_bad_url_is_a_value_error_naming_the_cause_without_the_password(
     url: str, reason: str
 ) -> None:
     """Construction refuses it at once, in our words; the password is never repeated."""
-    with pytest.raises(ValueError, match="^Redis URL ") as caught:
+    with pytest.raises(ValueError, match=r"^Redis URL ") as caught:
         RedisBudget(url)
     assert reason in str(caught.value)
     assert "hunter2" not in "".join(traceback.format_exception(caught.value))
