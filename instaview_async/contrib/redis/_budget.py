@@ -23,6 +23,7 @@ from ..._budget import Admission, Reply
 from ..._exceptions import InstaViewError
 from ..._urls import check_redis_url, redact
 from ._scripts import ADMIT, FORGET, REPORT
+from ._wire import Keys, Scripts
 
 __all__ = ["RedisBudget"]
 
@@ -65,8 +66,9 @@ class RedisBudget:
     ``timeout`` seconds (the first, which also connects, 2 s at least); when Redis is down, slow
     or restarted, clients fall back to their own in-process gate (one warning log) and try
     Redis again every ``retry_interval`` seconds.
-    Needs asyncio (redis-py's client does not run under trio) and Redis 5+ or Valkey; close it
-    with `aclose` (or ``async with``) when a URL was given.
+    Its script calls go on connections of its own, made with the client's settings and closed
+    by `aclose` (or ``async with``), as is a client made from a URL. Needs asyncio (redis-py's
+    client does not run under trio) and Redis 5+ or Valkey.
     """
 
     __slots__ = (
@@ -107,7 +109,7 @@ class RedisBudget:
             raise ValueError("timeout must be > 0 and retry_interval >= 0")
         self._owns = isinstance(redis, str)
         self._redis: Redis = _from_url(redis, timeout) if isinstance(redis, str) else redis
-        self._scripts = tuple(self._redis.register_script(s) for s in (ADMIT, REPORT, FORGET))
+        self._scripts = Scripts(self._redis, (ADMIT, REPORT, FORGET))
         self._prefix = prefix
         self._timeout = timeout
         self._retry_interval = retry_interval
@@ -115,7 +117,7 @@ class RedisBudget:
         self._down = False
         self._warm = False
         self._retry_at = 0.0
-        self._keys: dict[str, list[str]] = {}
+        self._keys: dict[str, Keys] = {}
         self._id = secrets.token_hex(8)  # this instance's field in the in-flight hash
         # Per scope: requests admitted and not yet reported, reports not yet carried to Redis,
         # admissions awaiting Redis; scopes whose count in Redis may be off (see `_lost`).
@@ -215,10 +217,11 @@ class RedisBudget:
             self._doubt.add(scope)
 
     async def aclose(self) -> None:
-        """Close the connections of a client made from a URL (one you passed is left open)."""
+        """Close the budget's connections, and a client made from a URL (yours is left open)."""
         if not self._down:  # down: its count goes at the horizon; closing does not wait
             for scope in list(self._keys):  # its count holds back no window any more
                 await self._run(2, scope, [self._id])
+        await self._scripts.aclose()
         if self._owns:
             await self._redis.aclose()
 
@@ -242,7 +245,7 @@ class RedisBudget:
             self._retry_at = self._clock() + self._retry_interval  # one task tries, not all
         try:
             async with _deadline(self._timeout if self._warm else max(self._timeout, _COLD)):
-                result = await self._scripts[which](keys=self._keys_of(scope), args=args)
+                result = await self._scripts.call(which, self._keys_of(scope), args)
         except Exception as exc:
             # Fail open means anything: besides RedisError and OSError, redis-py lets out
             # AttributeError and the like when a connection dies under a command.
@@ -269,12 +272,12 @@ class RedisBudget:
             reason,
         )
 
-    def _keys_of(self, scope: str) -> list[str]:
+    def _keys_of(self, scope: str) -> Keys:
         keys = self._keys.get(scope)
         if keys is None:
             base = f"{self._prefix}:{{{scope[:32]}}}:rl"
             names = ("closed", "probe", "unpaced", "inflight", *_WINDOWS)
-            keys = self._keys[scope] = [f"{base}:{name}" for name in names]
+            keys = self._keys[scope] = Keys([f"{base}:{name}" for name in names])
         return keys
 
 
@@ -289,10 +292,10 @@ else:
 
 
 def _from_url(url: str, timeout: float) -> Redis:
-    # One retry on a connection error: after a restart every pooled connection is dead, and
-    # each would otherwise fail once more when next used, long after Redis is back. No
-    # socket_timeout: `_run` bounds each whole call already, and redis-py's own per-read and
-    # per-write timeouts (a task per write) cost a third of an admission.
+    # One retry on a connection error, for commands sent through the client (`budget.redis`);
+    # the scripts' own connections retry likewise (`_wire`). No socket_timeout: `_run` bounds
+    # each whole call already, and redis-py's per-read and per-write timeouts, which the
+    # scripts' connections would inherit, cost a third of an admission (a task per write).
     check_redis_url(url, "Redis URL")
     try:
         client: Redis = Redis.from_url(
