@@ -2,40 +2,26 @@
 
 from __future__ import annotations
 
-import asyncio
-import contextlib
-import logging
 import secrets
-import sys
 import time
-from collections.abc import AsyncIterator, Callable, Sequence
+from collections.abc import Callable, Sequence
 from types import TracebackType
 from typing import Any
 
-import anyio
 import attrs
 from redis.asyncio import Redis
-from redis.asyncio.retry import Retry
-from redis.backoff import NoBackoff
-from redis.exceptions import ConnectionError as RedisConnectionError
 
 from ..._budget import Admission, Reply
-from ..._exceptions import InstaViewError
-from ..._urls import check_redis_url, redact
+from ._client import from_url, refuse_trio, require_asyncio, where
+from ._fail_open import UNAVAILABLE, FailOpen
 from ._scripts import ADMIT, FORGET, REPORT
 from ._wire import Keys, Scripts
 
 __all__ = ["RedisBudget"]
 
-# A child of the SDK's logger, so that a command line can show Redis outages on their own.
-logger = logging.getLogger("instaview_async.contrib.redis")
-
 _WINDOWS = ("minute", "hour")
 _NONE = (-1, 0, -1, 0) * len(_WINDOWS)  # REPORT's arguments for windows a reply did not report
 _UNKNOWN, _KNOWN = 0, 1
-# The first call (again after an outage) also connects, says hello and loads the scripts: on a
-# busy machine that can take longer than a command, so it gets this long at least.
-_COLD = 2.0
 
 
 @attrs.frozen
@@ -72,9 +58,8 @@ class RedisBudget:
     """
 
     __slots__ = (
-        "_clock",
         "_doubt",
-        "_down",
+        "_fail_open",
         "_flying",
         "_id",
         "_keys",
@@ -82,12 +67,8 @@ class RedisBudget:
         "_pending",
         "_prefix",
         "_redis",
-        "_retry_at",
-        "_retry_interval",
         "_scripts",
-        "_timeout",
         "_unsent",
-        "_warm",
         "horizon",
         "lease",
         "poll",
@@ -102,21 +83,24 @@ class RedisBudget:
         retry_interval: float = 1.0,
         clock: Callable[[], float] = time.monotonic,
     ) -> None:
-        _refuse_trio()
+        refuse_trio()
         if not prefix or any(c in prefix for c in "{}"):
             raise ValueError(f"prefix must be a non-empty string without braces, got {prefix!r}")
         if timeout <= 0 or retry_interval < 0:
             raise ValueError("timeout must be > 0 and retry_interval >= 0")
         self._owns = isinstance(redis, str)
-        self._redis: Redis = _from_url(redis, timeout) if isinstance(redis, str) else redis
+        self._redis: Redis = from_url(redis, timeout) if isinstance(redis, str) else redis
         self._scripts = Scripts(self._redis, (ADMIT, REPORT, FORGET))
         self._prefix = prefix
-        self._timeout = timeout
-        self._retry_interval = retry_interval
-        self._clock = clock
-        self._down = False
-        self._warm = False
-        self._retry_at = 0.0
+        self._fail_open = FailOpen(
+            "shared rate-limit budget: Redis",
+            where(self._redis),
+            "each client uses its own rate-limit gate until Redis is back",
+            timeout=timeout,
+            retry_interval=retry_interval,
+            max_retry_interval=retry_interval,
+            clock=clock,
+        )
         self._keys: dict[str, Keys] = {}
         self._id = secrets.token_hex(8)  # this instance's field in the in-flight hash
         # Per scope: requests admitted and not yet reported, reports not yet carried to Redis,
@@ -136,7 +120,7 @@ class RedisBudget:
         since, or the process is gone)."""
 
     def __repr__(self) -> str:
-        return f"RedisBudget({_where(self._redis)}, prefix={self._prefix!r})"
+        return f"RedisBudget({where(self._redis)}, prefix={self._prefix!r})"
 
     @property
     def redis(self) -> Redis:
@@ -218,7 +202,7 @@ class RedisBudget:
 
     async def aclose(self) -> None:
         """Close the budget's connections, and a client made from a URL (yours is left open)."""
-        if not self._down:  # down: its count goes at the horizon; closing does not wait
+        if not self._fail_open.down:  # down: its count goes at the horizon; closing does not wait
             for scope in list(self._keys):  # its count holds back no window any more
                 await self._run(2, scope, [self._id])
         await self._scripts.aclose()
@@ -238,39 +222,9 @@ class RedisBudget:
 
     async def _run(self, which: int, scope: str, args: Sequence[int | str]) -> Any:
         """Run a script, or return None when Redis cannot answer now (logged once per outage)."""
-        _require_asyncio()
-        if self._down:
-            if self._clock() < self._retry_at:
-                return None
-            self._retry_at = self._clock() + self._retry_interval  # one task tries, not all
-        try:
-            async with _deadline(self._timeout if self._warm else max(self._timeout, _COLD)):
-                result = await self._scripts.call(which, self._keys_of(scope), args)
-        except Exception as exc:
-            # Fail open means anything: besides RedisError and OSError, redis-py lets out
-            # AttributeError and the like when a connection dies under a command.
-            self._failed(exc)
-            return None
-        self._warm = True
-        if self._down:
-            self._down = False
-            logger.info("shared rate-limit budget: Redis at %s answers again", _where(self._redis))
-        return result
-
-    def _failed(self, exc: BaseException) -> None:
-        self._retry_at = self._clock() + self._retry_interval
-        self._warm = False
-        if self._down:
-            return
-        self._down = True
-        reason = str(exc) or f"no answer within {self._timeout}s"
-        logger.warning(
-            "shared rate-limit budget: Redis at %s unavailable (%s: %s); each client uses its "
-            "own rate-limit gate until Redis is back",
-            _where(self._redis),
-            type(exc).__name__,
-            reason,
-        )
+        require_asyncio()
+        result = await self._fail_open.run(self._scripts.call, which, self._keys_of(scope), args)
+        return None if result is UNAVAILABLE else result
 
     def _keys_of(self, scope: str) -> Keys:
         keys = self._keys.get(scope)
@@ -279,40 +233,6 @@ class RedisBudget:
             names = ("closed", "probe", "unpaced", "inflight", *_WINDOWS)
             keys = self._keys[scope] = Keys([f"{base}:{name}" for name in names])
         return keys
-
-
-if sys.version_info >= (3, 11):
-    from asyncio import timeout as _deadline  # a third of anyio.fail_after's cost on asyncio
-else:
-
-    @contextlib.asynccontextmanager
-    async def _deadline(seconds: float) -> AsyncIterator[None]:
-        with anyio.fail_after(seconds):
-            yield
-
-
-def _from_url(url: str, timeout: float) -> Redis:
-    # One retry on a connection error, for commands sent through the client (`budget.redis`);
-    # the scripts' own connections retry likewise (`_wire`). No socket_timeout: `_run` bounds
-    # each whole call already, and redis-py's per-read and per-write timeouts, which the
-    # scripts' connections would inherit, cost a third of an admission (a task per write).
-    check_redis_url(url, "Redis URL")
-    try:
-        client: Redis = Redis.from_url(
-            url,
-            socket_connect_timeout=max(timeout, _COLD),
-            retry=Retry(NoBackoff(), 1),
-            retry_on_error=[RedisConnectionError],
-        )
-    except ValueError as exc:  # what the check above lets by; redis-py quotes the URL
-        raise ValueError(f"Redis URL {redact(url)!r} is not usable: {_reason(exc)}") from None
-    return client
-
-
-def _reason(exc: ValueError) -> str:
-    """redis-py's reason, unless it quotes the URL (which may hold a password)."""
-    text = str(exc)
-    return "see redis-py's URL format" if "://" in text or "@" in text else text
 
 
 def _news(admission: Admission, reply: Reply | None) -> bool:
@@ -340,35 +260,3 @@ def _unpaced(reply: Reply) -> bool:
 
 def _ms(seconds: float) -> int:
     return max(0, round(seconds * 1000))
-
-
-def _where(redis: Redis) -> str:
-    """host:port/db of the client, never its password."""
-    kwargs = redis.connection_pool.connection_kwargs
-    if "path" in kwargs:
-        return f"unix:{kwargs['path']}"
-    return f"{kwargs.get('host', 'localhost')}:{kwargs.get('port', 6379)}/{kwargs.get('db', 0)}"
-
-
-_TRIO = (
-    "RedisBudget needs asyncio: redis-py's asyncio client does not run under trio. "
-    "Under trio, use RateLimitPolicy() without a budget (the in-process gate)."
-)
-
-
-def _refuse_trio() -> None:
-    trio = sys.modules.get("trio")
-    if trio is None:
-        return
-    try:
-        trio.lowlevel.current_task()
-    except RuntimeError:
-        return
-    raise InstaViewError(_TRIO)
-
-
-def _require_asyncio() -> None:
-    try:
-        asyncio.get_running_loop()
-    except RuntimeError:
-        raise InstaViewError(_TRIO) from None

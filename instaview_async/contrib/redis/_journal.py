@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import itertools
 import json
-import logging
 import time
 from collections.abc import Callable
 from types import TracebackType
-from typing import Any, Final
+from typing import Any
 
 import anyio
 import attrs
@@ -17,11 +17,10 @@ from redis.asyncio import Redis
 
 from ...journal import JournalBinding, JournalEntry, JournalError, JournalMismatchError
 from ...journal._file import _entry
-from ._budget import _COLD, _from_url, _refuse_trio, _require_asyncio, _where
+from ._client import COLD, from_url, refuse_trio, require_asyncio, where
+from ._fail_open import UNAVAILABLE, FailOpen, Unavailable, logger
 
 __all__ = ["RedisJournal"]
-
-logger = logging.getLogger("instaview_async.contrib.redis")  # see _budget.py
 
 # SET NX and the GET of what is there in one atomic step: with two round trips, a key deleted
 # between them (a FLUSHDB, an expiry set by hand) would make bind read nothing. SET ... NX GET
@@ -33,7 +32,6 @@ return redis.call('GET', KEYS[1])
 
 _BATCH = 500  # entries per HSET when writing rows done while Redis was unavailable
 _MAX_UNSAVED = 100_000  # about 25 MB: past it, a long outage's rows rely on idempotency keys
-_UNAVAILABLE: Final = object()
 
 
 @attrs.frozen
@@ -63,23 +61,15 @@ class RedisJournal:
     """
 
     __slots__ = (
-        "_cause",
-        "_clock",
         "_closed",
-        "_down",
         "_dropped",
-        "_interval",
+        "_fail_open",
         "_keys",
-        "_max_retry_interval",
         "_owns",
         "_prefix",
         "_redis",
-        "_retry_at",
-        "_retry_interval",
         "_script",
-        "_timeout",
         "_unsaved",
-        "_warm",
         "name",
     )
 
@@ -94,23 +84,24 @@ class RedisJournal:
         max_retry_interval: float = 30.0,
         clock: Callable[[], float] = time.monotonic,
     ) -> None:
-        _refuse_trio()
+        refuse_trio()
         if timeout <= 0 or retry_interval < 0 or max_retry_interval < retry_interval:
             raise ValueError("timeout must be > 0 and 0 <= retry_interval <= max_retry_interval")
         self._owns = isinstance(redis, str)
-        self._redis: Redis = _from_url(redis, timeout) if isinstance(redis, str) else redis
+        self._redis: Redis = from_url(redis, timeout) if isinstance(redis, str) else redis
         self._script = self._redis.register_script(_BIND)
         self._prefix = prefix
-        self._timeout = timeout
-        self._retry_interval = retry_interval
-        self._max_retry_interval = max_retry_interval
-        self._clock = clock
+        self._fail_open = FailOpen(
+            "journal in Redis",
+            where(self._redis),
+            "rows are sent under their idempotency keys without it, and done rows are written "
+            "to it once Redis answers",
+            timeout=timeout,
+            retry_interval=retry_interval,
+            max_retry_interval=max_retry_interval,
+            clock=clock,
+        )
         self._keys: _Keys | None = None
-        self._down = False
-        self._warm = False
-        self._retry_at = 0.0
-        self._interval = retry_interval
-        self._cause = ""
         self._unsaved: dict[str, str] = {}  # row id -> entry, done while Redis was unavailable
         self._dropped = 0  # done rows not kept, past _MAX_UNSAVED
         self._closed = False
@@ -118,7 +109,7 @@ class RedisJournal:
         """The journal's name in Redis; set by `bind` when not given."""
 
     def __repr__(self) -> str:
-        return f"RedisJournal({_where(self._redis)}, name={self.name!r})"
+        return f"RedisJournal({where(self._redis)}, name={self.name!r})"
 
     @property
     def unsaved(self) -> int:
@@ -132,18 +123,18 @@ class RedisJournal:
         cannot be reached, holds something else under the journal's key, or this journal is
         already bound (as a `FileJournal` is bound once).
         """
-        _require_asyncio()
+        require_asyncio()
         if self._keys is not None:
             raise JournalError(f"{self!r} is already bound")
         name = self.name or _fingerprint(binding)
         base = f"{self._prefix}:journal:{{{name}}}"
         keys = _Keys(binding=f"{base}:binding", rows=f"{base}:rows")
         try:
-            with anyio.fail_after(max(self._timeout, _COLD)):  # it also connects
+            with anyio.fail_after(max(self._fail_open.timeout, COLD)):  # it also connects
                 stored = await self._script(keys=[keys.binding], args=[binding.to_json()])
         except Exception as exc:
             raise JournalError(
-                f"cannot use the journal in Redis at {_where(self._redis)}: "
+                f"cannot use the journal in Redis at {where(self._redis)}: "
                 f"{type(exc).__name__}: {str(exc) or 'no answer'}"
             ) from None
         text = stored.decode(errors="replace") if isinstance(stored, bytes) else stored
@@ -151,12 +142,13 @@ class RedisJournal:
             theirs = JournalBinding.from_json(text)
         except JournalError as exc:  # "not a journal binding: <why>"
             raise JournalError(
-                f"the key {keys.binding} in Redis at {_where(self._redis)} is {exc}; delete it "
+                f"the key {keys.binding} in Redis at {where(self._redis)} is {exc}; delete it "
                 "or pass another name="
             ) from None
         if (reason := theirs.mismatch(binding)) is not None:
             raise JournalMismatchError(f"journal {name} cannot be used: {reason}")
-        self.name, self._keys, self._warm = name, keys, True
+        self.name, self._keys = name, keys
+        self._fail_open.answered()
 
     async def get(self, row_id: str) -> JournalEntry | None:
         """The entry for ``row_id`` if any worker recorded it; None if not (or unreachable)."""
@@ -164,7 +156,7 @@ class RedisJournal:
         if (kept := self._unsaved.get(row_id)) is not None:
             return _entry(kept.encode())
         raw = await self._run("hget", keys.rows, row_id)
-        if raw is None or raw is _UNAVAILABLE:
+        if raw is None or raw is UNAVAILABLE:
             return None
         return self._parse(row_id, raw)
 
@@ -184,9 +176,10 @@ class RedisJournal:
         cursor: Any = 0
         while True:
             reply = await self._run("hscan", keys.rows, cursor, count=1000)
-            if reply is _UNAVAILABLE:
+            if reply is UNAVAILABLE:
                 raise JournalError(
-                    f"cannot read the journal in Redis at {_where(self._redis)}: {self._cause}"
+                    f"cannot read the journal in Redis at {where(self._redis)}: "
+                    f"{self._fail_open.cause}"
                 )
             cursor, raw = reply
             for field, value in raw.items():
@@ -207,7 +200,7 @@ class RedisJournal:
             return
         self._closed = True
         if self._keys is not None and self._unsaved:
-            self._retry_at = 0.0  # whatever the retry interval says: there is no later
+            self._fail_open.retry_now()  # there is no later
             with anyio.CancelScope(shield=True):  # bounded by the timeout of each call
                 await self._save()
         if self.unsaved:
@@ -215,7 +208,7 @@ class RedisJournal:
                 "journal %s in Redis at %s: %d done rows could not be written to it; a rerun "
                 "sends them again under their idempotency keys",
                 self.name,
-                _where(self._redis),
+                where(self._redis),
                 self.unsaved,
             )
         if self._owns:
@@ -242,7 +235,7 @@ class RedisJournal:
         keys = self._bound()
         while self._unsaved:
             batch = dict(itertools.islice(self._unsaved.items(), _BATCH))
-            if await self._run("hset", keys.rows, mapping=batch) is _UNAVAILABLE:
+            if await self._run("hset", keys.rows, mapping=batch) is UNAVAILABLE:
                 return
             for row_id, value in batch.items():
                 if self._unsaved.get(row_id) == value:  # not recorded anew meanwhile
@@ -259,50 +252,16 @@ class RedisJournal:
             "journal %s in Redis at %s: the entry of row %s is damaged (not a journal entry); "
             "the row is treated as not done",
             self.name,
-            _where(self._redis),
+            where(self._redis),
             row_id,
         )
         return None
 
-    async def _run(self, command: str, *args: Any, **kwargs: Any) -> Any:
-        """The reply to one command, or _UNAVAILABLE when Redis cannot answer now."""
-        _require_asyncio()
-        if self._down:
-            if self._clock() < self._retry_at:
-                return _UNAVAILABLE
-            self._retry_at = self._clock() + self._interval  # one task tries, not all
-        limit = self._timeout if self._warm else max(self._timeout, _COLD)
-        try:
-            with anyio.fail_after(limit):
-                result = await getattr(self._redis, command)(*args, **kwargs)
-        except Exception as exc:
-            # Fail open means anything: besides RedisError and OSError, redis-py lets out
-            # AttributeError and the like when a connection dies under a command.
-            self._failed(f"{type(exc).__name__}: {str(exc) or f'no answer within {limit:g} s'}")
-            return _UNAVAILABLE
-        self._warm = True
-        if self._down:
-            self._down = False
-            logger.info("journal in Redis at %s answers again", _where(self._redis))
-        return result
-
-    def _failed(self, cause: str) -> None:
-        # Backing off: a stalled Redis costs one timeout per try, and lookups are made one
-        # row at a time, so fixed tries would slow a long outage's import by their share.
-        grown = min(self._interval * 2, self._max_retry_interval)
-        self._interval = grown if self._down else self._retry_interval
-        self._retry_at = self._clock() + self._interval
-        self._warm = False
-        self._cause = cause
-        if self._down:
-            return
-        self._down = True
-        logger.warning(
-            "journal in Redis at %s unavailable (%s); rows are sent under their idempotency "
-            "keys without it, and done rows are written to it once Redis answers",
-            _where(self._redis),
-            self._cause,
-        )
+    async def _run(self, command: str, *args: Any, **kwargs: Any) -> Any | Unavailable:
+        """The reply to one command, or UNAVAILABLE when Redis cannot answer now."""
+        require_asyncio()
+        call = functools.partial(getattr(self._redis, command), *args, **kwargs)
+        return await self._fail_open.run(call)
 
 
 def _fingerprint(binding: JournalBinding) -> str:
