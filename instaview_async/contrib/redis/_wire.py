@@ -7,10 +7,11 @@ scope's part of the command (script, keys) is packed once, and each call writes 
 an idle connection of its own and reads one reply. The connections are redis-py's, made by the
 client's own pool, so host, password, TLS, database and protocol are the client's.
 
-Why this is safe without the pool's poll: redis-py's connection drops itself when a write or a
-read is interrupted (timeout, cancellation, a dead socket), so an idle connection here never
-holds a reply meant for an earlier call. One that died while idle (Redis restarted) fails its
-next call, which is tried once more on a fresh connection, as the client's own retry would.
+Why this is safe without the pool's poll: only a connection whose exchange ended with a reply
+goes back to the idle list; one whose write or read was interrupted (timeout, cancellation, a
+dead socket) is dropped, so an idle connection never holds a reply meant for an earlier call.
+One that died while idle (Redis restarted) fails its next call, which is tried once more on a
+fresh socket, as the client's own retry would.
 """
 
 from __future__ import annotations
@@ -22,7 +23,7 @@ from typing import Any
 from redis.asyncio import Redis
 from redis.asyncio.connection import AbstractConnection
 from redis.exceptions import ConnectionError as RedisConnectionError
-from redis.exceptions import NoScriptError
+from redis.exceptions import NoScriptError, ResponseError
 
 __all__ = ["Keys", "Scripts"]
 
@@ -74,23 +75,39 @@ class Scripts:
 
     async def _send(self, command: bytes) -> Any:
         connection = self._idle.pop() if self._idle else self._connection()
+        try:
+            reply = await self._exchange(connection, command)
+        except ResponseError:  # Redis's answer (NOSCRIPT, a script's error): the line is clean
+            await self._done(connection)
+            raise
+        except BaseException:
+            # Interrupted or failed: redis-py has dropped the socket, and any reply still due
+            # on it with it; this makes sure of it and leaves the connection out.
+            await connection.disconnect(nowait=True)
+            raise
+        await self._done(connection)
+        return reply
+
+    @staticmethod
+    async def _exchange(connection: AbstractConnection, command: bytes) -> Any:
+        """One command and its reply; tried again once if an idle connection had died."""
         reused = connection.is_connected
         try:
-            try:
-                await connection.send_packed_command(command, check_health=False)
-                return await connection.read_response()
-            except RedisConnectionError:
-                if not reused:
-                    raise
-                # Died while idle (a restart, an idle timeout): once more, on a new socket.
-                await connection.send_packed_command(command, check_health=False)
-                return await connection.read_response()
-        finally:
-            # Interrupted calls leave it disconnected, never half-read: safe to keep.
-            if self._closed:
-                await connection.disconnect(nowait=True)
-            else:
-                self._idle.append(connection)
+            await connection.send_packed_command(command, check_health=False)
+            return await connection.read_response()
+        except RedisConnectionError:
+            if not reused:
+                raise
+        # Died while idle (a restart, an idle timeout): once more, on a new socket.
+        await connection.send_packed_command(command, check_health=False)
+        return await connection.read_response()
+
+    async def _done(self, connection: AbstractConnection) -> None:
+        """Keep a connection whose exchange ended cleanly, for the next call."""
+        if self._closed:
+            await connection.disconnect()
+        else:
+            self._idle.append(connection)
 
     def _connection(self) -> AbstractConnection:
         """A new connection, made (not yet connected) by the client's own pool."""
