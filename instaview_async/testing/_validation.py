@@ -42,9 +42,10 @@ __all__ = [
 
 Check = Callable[[Any], "str | None"]
 
-_UUID = re.compile(r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$")
-_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
-_E164 = re.compile(r"^\+[1-9]\d{6,14}$")
+# \Z, not $: "$" also matches before a trailing newline, which no valid value has.
+_UUID = re.compile(r"^[0-9a-fA-F]{8}(-[0-9a-fA-F]{4}){3}-[0-9a-fA-F]{12}\Z")
+_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+\Z")
+_E164 = re.compile(r"^\+[1-9]\d{6,14}\Z")
 
 
 @attrs.frozen

@@ -134,6 +134,9 @@ async def test_one_missing_field_is_missing_required_field(fake: FakeInstaView) 
         ({"firstName": "Ada", "lastName": "L"}, {"email", "phoneNumber"}),
         ({"firstName": "Ada", "lastName": "L", "phoneNumber": "0900123456"}, {"phoneNumber"}),
         ({"firstName": "Ada", "lastName": "L", "email": "not-an-email"}, {"email"}),
+        # A trailing newline is not part of a valid value (a regex's "$" would let it by).
+        ({"firstName": "Ada", "lastName": "L", "email": "a@x.io\n"}, {"email"}),
+        ({"firstName": "Ada", "lastName": "L", "phoneNumber": "+421900123456\n"}, {"phoneNumber"}),
         ({"firstName": "Ada", "lastName": "L", "email": "a@x.io", "resumeUrl": "x"}, {"resumeUrl"}),
     ],
 )
