@@ -86,12 +86,26 @@ class CircuitBreakerPolicy:
     """When to stop calling a failing API: after ``failure_threshold`` failures in a row.
 
     While open, calls fail at once with CircuitOpenError; after ``recovery_time`` seconds up to
-    ``half_open_max_calls`` probes go through, and the first verdict closes or reopens it.
+    ``half_open_max_calls`` probes go through, and the first verdict closes or reopens it. With
+    ``max_recovery_time``, each failed probe doubles the wait before the next, up to it, so a
+    blip costs seconds while a long outage gets one probe per ``max_recovery_time``; None (the
+    default) keeps every wait at ``recovery_time``.
     """
 
     failure_threshold: int = attrs.field(default=5, validator=_count(1))
     recovery_time: float = attrs.field(default=60.0, validator=_seconds(zero=True))
     half_open_max_calls: int = attrs.field(default=1, validator=_count(1))
+    max_recovery_time: float | None = attrs.field(
+        default=None, validator=_seconds(zero=True, none=True)
+    )
+
+    @max_recovery_time.validator
+    def _at_least_recovery_time(self, attribute: attrs.Attribute[Any], value: Any) -> None:
+        if value is not None and value < self.recovery_time:
+            raise ValueError(
+                f"{_name(self, attribute)} must be >= recovery_time ({self.recovery_time!r}), "
+                f"got {value!r}"
+            )
 
 
 @attrs.frozen(kw_only=True)

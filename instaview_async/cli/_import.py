@@ -22,7 +22,7 @@ import attrs
 
 from .._client import DEFAULT_BASE_URL, AsyncClient
 from .._options import base_url
-from .._policies import RateLimitPolicy
+from .._policies import CircuitBreakerPolicy, RateLimitPolicy
 from .._urls import check_redis_url, redact
 from ..journal import (
     FAKE_TARGET,
@@ -285,9 +285,17 @@ async def _bind(path: Path, binding: JournalBinding) -> FileJournal:
     return journal
 
 
+# An outage pauses the import until a probe gets through: probing after 5 s, then 10, 20, up
+# to a minute (the API's advice) makes a gateway blip cost seconds, not the minute a fixed
+# recovery time would, and a long outage still one request a minute.
+_BREAKER = CircuitBreakerPolicy(recovery_time=5.0, max_recovery_time=60.0)
+
+
 def _client(args: argparse.Namespace, target: str, budget: RedisBudget | None) -> AsyncClient:
     if target != FAKE_TARGET:
-        return AsyncClient(base_url=target, rate_limit=RateLimitPolicy(budget=budget))
+        return AsyncClient(
+            base_url=target, rate_limit=RateLimitPolicy(budget=budget), circuit_breaker=_BREAKER
+        )
     from ..testing import FakeInstaView
 
     fake = FakeInstaView(max_recorded=0)  # a 100k-row --fake import would keep 100 MB of them

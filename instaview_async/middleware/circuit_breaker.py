@@ -37,10 +37,11 @@ class CircuitBreaker:
     being sent, with the failure that opened it as ``__cause__`` and named in the message (a 5xx
     reply becomes the ServerError it maps to). After ``recovery_time`` it lets
     ``half_open_max_calls`` probes through; a successful probe closes it, a failed one reopens
-    it. One instance is shared by every task of a client. All state changes happen between
-    awaits, so no lock is needed on one event loop; a verdict from a call that started under an
-    earlier state (a generation ago) is ignored, so a slow call from before a trip cannot close
-    a circuit that was opened after it began.
+    it (for twice as long each time, up to ``max_recovery_time`` when that is set). One
+    instance is shared by every task of a client. All state changes happen between awaits, so
+    no lock is needed on one event loop; a verdict from a call that started under an earlier
+    state (a generation ago) is ignored, so a slow call from before a trip cannot close a
+    circuit that was opened after it began.
     """
 
     __slots__ = (
@@ -50,6 +51,7 @@ class CircuitBreaker:
         "_generation",
         "_opened_at",
         "_probes",
+        "_recovery",
         "_state",
         "_stats",
         "policy",
@@ -68,6 +70,7 @@ class CircuitBreaker:
         self._state = CircuitState.CLOSED
         self._failures = 0
         self._opened_at = 0.0
+        self._recovery = policy.recovery_time  # how long this opening lasts
         self._probes = 0
         self._generation = 0
         self._cause: BaseException | None = None
@@ -98,7 +101,7 @@ class CircuitBreaker:
         return response
 
     def _retry_in(self) -> float:
-        return self._opened_at + self.policy.recovery_time - self._clock()
+        return self._opened_at + self._recovery - self._clock()
 
     def _admit(self) -> tuple[int, bool]:
         if self._state is CircuitState.OPEN:
@@ -149,12 +152,18 @@ class CircuitBreaker:
 
     def _move(self, state: CircuitState) -> None:
         if state is CircuitState.OPEN:
+            self._recovery = self._next_recovery()
             self._opened_at = self._clock()
             self._stats.breaker_trips += 1
-            logger.warning(
-                "circuit breaker open for %.1fs after: %s", self.policy.recovery_time, self._cause
-            )
+            logger.warning("circuit breaker open for %.1fs after: %s", self._recovery, self._cause)
         self._state = state
         self._failures = 0
         self._probes = 0
         self._generation += 1
+
+    def _next_recovery(self) -> float:
+        """How long the circuit now opening stays open: doubled after a failed probe, if allowed."""
+        policy = self.policy
+        if self._state is not CircuitState.HALF_OPEN or policy.max_recovery_time is None:
+            return policy.recovery_time  # a trip from closed starts over
+        return min(self._recovery * 2, policy.max_recovery_time)

@@ -101,6 +101,38 @@ async def test_failed_probe_reopens() -> None:
     assert caught.value.retry_in == pytest.approx(60.0)
 
 
+async def _probe_fails_after(breaker: CircuitBreaker, time: FakeTime) -> float:
+    """Wait out the open circuit (its retry_in), then fail the probe; returns the wait."""
+    with pytest.raises(iv.CircuitOpenError) as caught:
+        await _call(breaker, Recorder([httpx.Response(200)]))
+    time.now += caught.value.retry_in
+    await _fail(breaker, 1)
+    return caught.value.retry_in
+
+
+async def test_with_max_recovery_time_each_failed_probe_doubles_the_wait_up_to_it() -> None:
+    """1 s, 2, 4, 8, then 8 again; a probe that succeeds closes it, and the next trip starts
+    over at 1 s: a blip costs a second, a long outage one probe per max_recovery_time."""
+    time = FakeTime()
+    policy = iv.CircuitBreakerPolicy(failure_threshold=3, recovery_time=1.0, max_recovery_time=8.0)
+    breaker = CircuitBreaker(policy, clock=time.clock)
+    await _fail(breaker, 3)
+    waits = [await _probe_fails_after(breaker, time) for _ in range(5)]
+    assert waits == pytest.approx([1.0, 2.0, 4.0, 8.0, 8.0])
+    with pytest.raises(iv.CircuitOpenError) as caught:
+        await _call(breaker, Recorder([httpx.Response(200)]))
+    time.now += caught.value.retry_in
+    await _call(breaker, Recorder([httpx.Response(200)]))
+    assert breaker.state is CircuitState.CLOSED
+    await _fail(breaker, 3)
+    assert await _probe_fails_after(breaker, time) == pytest.approx(1.0)
+
+
+def test_max_recovery_time_below_recovery_time_is_refused_naming_both() -> None:
+    with pytest.raises(ValueError, match=r"max_recovery_time must be >= recovery_time \(5"):
+        iv.CircuitBreakerPolicy(recovery_time=5.0, max_recovery_time=1.0)
+
+
 async def test_half_open_admits_a_bounded_number_of_probes() -> None:
     """While half_open_max_calls probes are in flight, other calls fail fast."""
     time = FakeTime()
