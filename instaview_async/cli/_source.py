@@ -212,6 +212,8 @@ def _csv(lines: _Lines, header_out: dict[str, None] | None) -> Iterator[Record |
             continue
         if undecodable:
             yield BadLine(start, undecodable[0][1])
+        elif end > start and _swallowed("".join(texts), cells, header, delimiter):
+            yield BadLine(start, _SWALLOWED.format(start=start, end=end))
         else:
             yield _csv_record(start, header, cells)
 
@@ -220,6 +222,35 @@ _UNTERMINATED = (
     "unterminated quoted field: the '\"' that opens a field here is never closed, so the rest "
     "of the file was read as one cell"
 )
+
+
+_SWALLOWED = (
+    "lines {start}-{end} were read as one row: a quoted field opened on line {start} does not "
+    "end cleanly (a '\"' missing, or one too many?), so the rows after it were taken into it; "
+    "none of lines {start}-{end} is imported: fix the quote and run again"
+)
+
+
+def _swallowed(text: str, cells: list[str], header: list[str], delimiter: str) -> bool:
+    """Whether a row read over several lines is an unclosed quote, not a cell with line breaks.
+
+    The lenient reader takes everything up to the next '"' in the file into the open field,
+    rows and all, and goes on from there: the rows in between would be lost without a word.
+    Two signs tell it from a real multi-line cell (an address, a note): the '"' that ends the
+    field is followed by more text (strict mode refuses that), or the row lacks columns while a
+    line inside one of its cells has a whole row's worth of delimiters.
+    """
+    try:  # without NUL, which csv before 3.11 refuses, and which is no quote
+        for _ in csv.reader(
+            io.StringIO(text.replace("\x00", "")), delimiter=delimiter, strict=True
+        ):
+            pass
+    except csv.Error:
+        return True
+    if len(cells) >= len(header):
+        return False
+    row = len(header) - 1
+    return any(line.count(delimiter) >= row for cell in cells for line in cell.splitlines()[1:])
 
 
 def _unterminated(text: str, delimiter: str) -> bool:

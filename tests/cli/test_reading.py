@@ -138,6 +138,57 @@ def test_an_unclosed_quote_on_the_last_row_fails_it_naming_the_quote(
     assert "email" not in err.split("line 3: failed:")[1].splitlines()[0]
 
 
+@pytest.mark.parametrize(
+    "closing",
+    [
+        b'Eve,"Ray",eve@example.com\r\n',  # the next '"' opens a field: text follows it
+        b'Eve,Ray,eve@example.com"\r\n',  # a stray '"' ends a line: the row lacks a column
+    ],
+)
+def test_an_unclosed_quote_mid_file_fails_the_lines_it_swallowed_instead_of_losing_them(
+    tmp_path: Path, served: Served, capsys: pytest.CaptureFixture[str], closing: bytes
+) -> None:
+    """The lenient reader takes the rows after an unclosed quote into its field, up to the next
+    '"': they were neither imported nor reported, and the row took a later row's email. The
+    span now fails as one bad row naming its lines; the rows around it import."""
+    source = tmp_path / "people.csv"
+    source.write_bytes(
+        b"first_name,last_name,email\r\n"
+        b"Ann,Smith,ann@example.com\r\n"
+        b'Bob,"Jones,bob@example.com\r\n'
+        b"Cid,Lee,cid@example.com\r\n"
+        b"Dee,Kay,dee@example.com\r\n" + closing + b"Fay,Orr,fay@example.com\r\n"
+    )
+    report = tmp_path / "report.jsonl"
+    assert _import(str(source), "--report", str(report)) == 1
+    rows = by_line(report)
+    assert sorted(rows) == [2, 3, 7]
+    assert rows[3]["status"] == "failed"
+    assert rows[3]["error"]["code"] == "INVALID_LINE"
+    assert rows[3]["error"]["message"].startswith("lines 3-6 were read as one row")
+    created = {c["email"] for c in served.fake.candidates.values()}
+    assert created == {"ann@example.com", "fay@example.com"}
+    assert "line 3: failed: lines 3-6 were read as one row" in capsys.readouterr().err
+
+
+def test_a_cell_with_line_breaks_and_commas_is_still_one_cell(
+    tmp_path: Path, served: Served
+) -> None:
+    """An address over two lines, commas and all, is a real multi-line cell: it imports."""
+    source = tmp_path / "people.csv"
+    source.write_bytes(
+        b"first_name,last_name,email,metadata.address\r\n"
+        b'Ann,Smith,ann@example.com,"12 Main St,\r\nSpringfield, IL"\r\n'
+        b"Bob,Jones,bob@example.com,\r\n"
+    )
+    report = tmp_path / "report.jsonl"
+    assert _import(str(source), "--report", str(report)) == 0
+    rows = by_line(report)
+    assert {rows[2]["status"], rows[4]["status"]} == {"created"}
+    ann = served.fake.candidates[rows[2]["id"]]
+    assert ann["metadata"] == {"address": "12 Main St,\r\nSpringfield, IL"}
+
+
 def test_a_nul_in_a_cell_is_read_as_it_is_on_every_python(tmp_path: Path) -> None:
     """csv before 3.11 refuses NUL; the command reads the file alike on 3.10 and later."""
     from instaview_async.cli._source import Record, read
