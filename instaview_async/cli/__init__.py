@@ -181,7 +181,9 @@ def _add_import(commands: argparse._SubParsersAction[_Parser]) -> None:
 def _common_import_options() -> _Parser:
     common = _Parser(add_help=False)
     common.add_argument(
-        "file", type=Path, help="CSV with a header row, or JSON Lines (.jsonl, .ndjson, .json)"
+        "file",
+        type=Path,
+        help="CSV with a header row, JSON Lines (.jsonl, .ndjson, .json), or a JSON array (.json)",
     )
     common.add_argument(
         "--report", type=Path, metavar="PATH", help="write one JSON line per row (line, status,"

@@ -235,7 +235,8 @@ def plan(
     for raw in columns:
         target = _target(kind, raw)
         if target is None:
-            unknown.append(raw)
+            if raw not in unknown:  # a column given twice is named once
+                unknown.append(raw)
             continue
         slot = f"{target.group}.{target.key}" if target.group else target.column.name
         if unique and slot in seen:

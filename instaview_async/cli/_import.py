@@ -36,7 +36,7 @@ from ._columns import CANDIDATES, JOBS, ColumnsError, Kind, Plan, plan
 from ._progress import make_progress, print_table
 from ._report import Report
 from ._runner import BulkFactory, Interrupt, Tally, run_import
-from ._source import BadLine, Record, Survey, detect_format, read, survey
+from ._source import BadLine, Record, SourceError, Survey, detect_format, read, survey
 from ._spool import SpoolJournal
 
 if TYPE_CHECKING:
@@ -148,6 +148,8 @@ def _prepare(args: argparse.Namespace, kind: Kind, target: str) -> _Setup:
         found = survey(file, args.encoding)
     except OSError as exc:
         raise CommandError(f"cannot read {file}: {exc.strerror}") from None
+    except SourceError as exc:
+        raise CommandError(f"{file}: {exc}") from None
     try:
         csv = detect_format(file) == "csv"
         # JSON Lines whose every line is broken have no keys: let each line fail with its

@@ -13,6 +13,7 @@ import csv
 import hashlib
 import io
 import json
+import re
 import sys
 from collections.abc import Iterator
 from pathlib import Path
@@ -24,6 +25,7 @@ __all__ = [
     "BadLine",
     "Format",
     "Record",
+    "SourceError",
     "Survey",
     "check_encoding",
     "detect_format",
@@ -31,9 +33,13 @@ __all__ = [
     "survey",
 ]
 
-Format = Literal["csv", "jsonl"]
+Format = Literal["csv", "jsonl", "json"]
 _JSONL_SUFFIXES = (".jsonl", ".ndjson", ".json")
 _DELIMITERS = (",", ";", "\t")
+
+
+class SourceError(ValueError):
+    """A file that cannot be read as a whole: a JSON array that is not valid JSON."""
 
 
 @attrs.frozen
@@ -73,8 +79,17 @@ def check_encoding(name: str) -> str:
 
 
 def detect_format(path: Path) -> Format:
-    """CSV unless the name ends in .jsonl, .ndjson or .json (one JSON object per line)."""
-    return "jsonl" if path.suffix.lower() in _JSONL_SUFFIXES else "csv"
+    """CSV unless the name ends in .jsonl, .ndjson or .json (one JSON object per line); a .json
+    file that starts with '[' is one JSON array of objects."""
+    suffix = path.suffix.lower()
+    if suffix not in _JSONL_SUFFIXES:
+        return "csv"
+    if suffix == ".json":
+        with path.open("rb") as handle:
+            start = handle.read(64).removeprefix(codecs.BOM_UTF8).lstrip()
+        if start.startswith(b"["):
+            return "json"
+    return "jsonl"
 
 
 def read(path: Path, encoding: str = "utf-8") -> Iterator[Record | BadLine]:
@@ -87,14 +102,15 @@ def survey(path: Path, encoding: str = "utf-8") -> Survey:
     """Hash the file, count its data rows and collect its column names, in one pass."""
     digest = hashlib.sha256()
     rows = 0
-    columns: dict[str, None] = {}  # an ordered set
+    header: list[str] = []  # a CSV's, as written
+    keys: dict[str, None] = {}  # JSON Lines' keys, an ordered set
     fmt = detect_format(path)
     with path.open("rb") as handle:
-        for item in _records(handle, fmt, encoding, digest, columns):
+        for item in _records(handle, fmt, encoding, digest, header):
             rows += 1
-            if fmt == "jsonl" and isinstance(item, Record):
-                columns.update(dict.fromkeys(item.values))
-    return Survey(f"sha256:{digest.hexdigest()}", rows, tuple(columns))
+            if fmt != "csv" and isinstance(item, Record):
+                keys.update(dict.fromkeys(item.values))
+    return Survey(f"sha256:{digest.hexdigest()}", rows, tuple(header or keys))
 
 
 def _records(
@@ -102,11 +118,13 @@ def _records(
     fmt: Format,
     encoding: str,
     digest: Any,
-    header_out: dict[str, None] | None = None,
+    header_out: list[str] | None = None,
 ) -> Iterator[Record | BadLine]:
     lines = _Lines(handle, encoding, digest)
     if fmt == "jsonl":
         return _jsonl(lines)
+    if fmt == "json":
+        return _json_array(lines)
     return _csv(lines, header_out)
 
 
@@ -170,21 +188,82 @@ def _jsonl(lines: _Lines) -> Iterator[Record | BadLine]:
         yield Record(lines.number, value)
 
 
+def _json_array(lines: _Lines) -> Iterator[Record | BadLine]:
+    """One JSON array of objects, each a record at the line it starts on.
+
+    Unlike JSON Lines, a syntax error cannot be stepped over (where the next object starts is
+    unknown), so it is a SourceError for the whole file, found by the survey before any row is
+    sent, rather than an import that stops part way.
+    """
+    text = "".join(lines)
+    bad_lines = dict(lines.undecodable)
+    decoder = json.JSONDecoder()
+    at = _skip(text, 0) + 1  # past the '['
+    line = 1 + text.count("\n", 0, at)
+    while True:
+        start = _skip(text, at)
+        line += text.count("\n", at, start)
+        if text.startswith("]", start):
+            break
+        try:
+            value, at = decoder.raw_decode(text, start)
+        except json.JSONDecodeError as exc:
+            raise _array_error(text, exc.pos, f"not valid JSON: {exc.msg}") from None
+        spanned = range(line, line + text.count("\n", start, at) + 1)
+        undecodable = [bad_lines[n] for n in spanned if n in bad_lines]
+        if undecodable:
+            yield BadLine(line, undecodable[0])
+        elif isinstance(value, dict):
+            yield Record(line, value)
+        else:
+            yield BadLine(line, f"expected a JSON object, got {_json_type(value)}")
+        after = _skip(text, at)
+        if text.startswith(",", after):
+            at = after + 1
+        elif not text.startswith("]", after):
+            raise _array_error(text, after, "expected ',' or ']' after an object")
+        else:
+            at = after
+    if text[_skip(text, start + 1) :].strip():
+        raise _array_error(text, _skip(text, start + 1), "text after the array's ']'")
+
+
+def _skip(text: str, at: int) -> int:
+    """The index of the next character that is not JSON whitespace."""
+    while at < len(text) and text[at] in " \t\r\n":
+        at += 1
+    return at
+
+
+def _array_error(text: str, at: int, reason: str) -> SourceError:
+    line = 1 + text.count("\n", 0, at)
+    column = at - (text.rfind("\n", 0, at) + 1) + 1
+    return SourceError(
+        f"line {line}, column {column}: {reason}; a JSON array is read as a whole, so nothing "
+        "is sent (JSON Lines, one object per line, lets a bad line fail alone)"
+    )
+
+
 def _json_type(value: Any) -> str:
     names = {list: "an array", str: "a string", bool: "true/false", type(None): "null"}
     return names.get(type(value), "a number")
 
 
-def _csv(lines: _Lines, header_out: dict[str, None] | None) -> Iterator[Record | BadLine]:
+def _csv(lines: _Lines, header_out: list[str] | None) -> Iterator[Record | BadLine]:
     text_lines = iter(lines)
     first = _first_line(text_lines, lines)
     if first is None:
         return
-    delimiter = max(_DELIMITERS, key=first.count)
-    lines.texts = [first]
-    reader = csv.reader(_chain(first, text_lines), delimiter=delimiter)
+    hint = _SEP_HINT.fullmatch(first.rstrip("\r\n"))
+    if hint:  # Excel's "sep=;" line: it names the delimiter, and the header comes next
+        delimiter, lines.texts = hint[1], []
+        reader = csv.reader(_chain(None, text_lines), delimiter=delimiter)
+        end = lines.number
+    else:
+        delimiter, lines.texts = max(_DELIMITERS, key=first.count), [first]
+        reader = csv.reader(_chain(first, text_lines), delimiter=delimiter)
+        end = lines.number - 1  # the line before the next record
     header: list[str] | None = None
-    end = lines.number - 1  # the line before the next record
     while True:
         start = end + 1
         try:
@@ -208,7 +287,7 @@ def _csv(lines: _Lines, header_out: dict[str, None] | None) -> Iterator[Record |
         if header is None:
             header = [cell.strip() for cell in cells]
             if header_out is not None:
-                header_out.update(dict.fromkeys(header))
+                header_out.extend(header)  # as written: a column given twice is an error
             continue
         if undecodable:
             yield BadLine(start, undecodable[0][1])
@@ -217,6 +296,8 @@ def _csv(lines: _Lines, header_out: dict[str, None] | None) -> Iterator[Record |
         else:
             yield _csv_record(start, header, cells)
 
+
+_SEP_HINT = re.compile(r"sep=(.)")
 
 _UNTERMINATED = (
     "unterminated quoted field: the '\"' that opens a field here is never closed, so the rest "
@@ -278,8 +359,9 @@ def _first_line(text_lines: Iterator[str], lines: _Lines) -> str | None:
 
 if sys.version_info >= (3, 11):
 
-    def _chain(first: str, rest: Iterator[str]) -> Iterator[str]:
-        yield first
+    def _chain(first: str | None, rest: Iterator[str]) -> Iterator[str]:
+        if first is not None:
+            yield first
         yield from rest
 
     def _cells(cells: list[str]) -> list[str]:
@@ -291,8 +373,9 @@ else:
     # (a binary file's first line is then said not to look like text, not skipped).
     _NUL_STAND_IN = "\ue000"
 
-    def _chain(first: str, rest: Iterator[str]) -> Iterator[str]:
-        yield first.replace("\x00", _NUL_STAND_IN)
+    def _chain(first: str | None, rest: Iterator[str]) -> Iterator[str]:
+        if first is not None:
+            yield first.replace("\x00", _NUL_STAND_IN)
         for text in rest:
             yield text.replace("\x00", _NUL_STAND_IN)
 

@@ -9,7 +9,7 @@ import pytest
 
 from instaview_async.cli import main
 
-from .conftest import Served, by_line
+from .conftest import Served, by_line, posts
 
 MESSY_CSV = (
     b"\xef\xbb\xbfFirst Name,Last Name,E-mail,Phone Number,metadata.note\r\n"
@@ -199,3 +199,69 @@ def test_a_nul_in_a_cell_is_read_as_it_is_on_every_python(tmp_path: Path) -> Non
     assert isinstance(record, Record)
     assert record.line == 2
     assert record.values["First Name"] == "A\x00B"
+
+
+def test_a_json_array_imports_each_object_at_the_line_it_starts_on(
+    tmp_path: Path, served: Served, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A pretty-printed .json array (what most tools write) is read as one array, not as lines:
+    an object over two lines is one row, a non-object fails alone, a trailing comma is let by."""
+    source = tmp_path / "people.json"
+    source.write_text(
+        "[\n"
+        '  {"first_name": "Ann", "last_name": "Smith", "email": "ann@example.com"},\n'
+        "  42,\n"
+        '  {"first_name": "Bob",\n'
+        '   "last_name": "Jones", "email": "bob@example.com"},\n'
+        "]\n"
+    )
+    report = tmp_path / "report.jsonl"
+    assert _import(str(source), "--report", str(report)) == 1
+    rows = by_line(report)
+    assert sorted(rows) == [2, 3, 4]
+    assert rows[3]["error"]["message"] == "expected a JSON object, got a number"
+    assert {rows[2]["status"], rows[4]["status"]} == {"created"}
+    emails = {c["email"] for c in served.fake.candidates.values()}
+    assert emails == {"ann@example.com", "bob@example.com"}
+    assert "Traceback" not in capsys.readouterr().err
+
+
+def test_a_broken_json_array_is_one_line_naming_where_and_sends_nothing(
+    tmp_path: Path, served: Served, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Where the next object starts is unknown after a syntax error, so the whole file is
+    refused before any row is sent, rather than an import that stops part way."""
+    source = tmp_path / "people.json"
+    source.write_text(
+        "[\n"
+        '  {"first_name": "Ann", "last_name": "Smith", "email": "ann@example.com"}\n'
+        '  {"first_name": "Bob", "last_name": "Jones", "email": "bob@example.com"}\n'
+        "]\n"
+    )
+    assert _import(str(source)) == 2
+    err = capsys.readouterr().err.strip()
+    assert err.startswith(f"instaview: error: {source}: line 3, column 3: expected ',' or ']'")
+    assert len(err.splitlines()) == 1
+    assert posts(served) == []
+
+
+def test_excels_sep_line_names_the_delimiter(tmp_path: Path, served: Served) -> None:
+    """Excel in many locales writes "sep=;" first: it is the delimiter, the header is next."""
+    source = tmp_path / "people.csv"
+    source.write_bytes(b"sep=;\r\nFirst Name;Last Name;Email\r\nAnn;Smith, Jr;ann@example.com\r\n")
+    report = tmp_path / "report.jsonl"
+    assert _import(str(source), "--report", str(report)) == 0
+    (row,) = by_line(report).values()
+    assert row["line"] == 3
+    assert served.fake.candidates[row["id"]]["lastName"] == "Smith, Jr"
+
+
+def test_a_column_given_twice_under_one_name_is_refused_before_sending(
+    tmp_path: Path, served: Served, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Two "Email" columns: which one is meant is unknown (the second used to win silently)."""
+    source = tmp_path / "people.csv"
+    source.write_text("First Name,Last Name,Email,Email\nAnn,Smith,ann@example.com,a@example.com\n")
+    assert _import(str(source)) == 2
+    assert "columns 'Email' and 'Email' both give email; keep one" in capsys.readouterr().err
+    assert posts(served) == []
