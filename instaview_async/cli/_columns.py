@@ -235,7 +235,7 @@ def plan(
     for raw in columns:
         target = _target(kind, raw)
         if target is None:
-            if raw not in unknown:  # a column given twice is named once
+            if raw not in unknown or not raw.strip():  # named once; nameless ones counted
                 unknown.append(raw)
             continue
         slot = f"{target.group}.{target.key}" if target.group else target.column.name

@@ -142,6 +142,15 @@ def _check_redis(args: argparse.Namespace) -> None:
         raise CommandError("--redis needs redis-py: pip install 'instaview-async[redis]'")
 
 
+def _unused(columns: tuple[str, ...]) -> str:
+    """The columns for the note, those without a name (a spreadsheet's trailing commas) counted."""
+    named = [repr(name) for name in columns if name.strip()]
+    nameless = len(columns) - len(named)
+    if nameless:
+        named.append(f"{nameless} without a name")
+    return ", ".join(named)
+
+
 def _prepare(args: argparse.Namespace, kind: Kind, target: str) -> _Setup:
     file: Path = args.file
     try:
@@ -159,8 +168,10 @@ def _prepare(args: argparse.Namespace, kind: Kind, target: str) -> _Setup:
     except ColumnsError as exc:
         raise CommandError(str(exc)) from None
     if matched.unknown:
-        names = ", ".join(repr(name) for name in matched.unknown)
-        print(f"note: ignoring columns the import does not use: {names}", file=sys.stderr)
+        print(
+            f"note: ignoring columns the import does not use: {_unused(matched.unknown)}",
+            file=sys.stderr,
+        )
     binding = JournalBinding(
         source=found.digest,
         target=redact(target),  # a journal on disk or in Redis keeps no password

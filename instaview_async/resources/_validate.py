@@ -31,8 +31,10 @@ __all__ = [
 Problems = dict[str, str]
 
 # One '@', no spaces, a dot inside the domain: what the API's validator surely rejects (it
-# rejects "a@b" and "a@@b.com" too). The fake's check is the same (testing/_validation.py).
+# rejects "a@b" and "a@@b.com" too); E.164 as the docs give it. The fake's checks are the same
+# (testing/_validation.py), so that a row the API would refuse costs no request.
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+\Z")
+_E164 = re.compile(r"^\+[1-9]\d{6,14}\Z")  # '+', up to 15 digits, as the fake checks too
 
 
 def raise_if_any(problems: Problems) -> None:
@@ -69,8 +71,11 @@ def _candidate_fields(payload: Mapping[str, Any], problems: Problems, *, prefix:
     _length(payload, problems, "firstName", 1, 100, prefix)
     _length(payload, problems, "lastName", 1, 100, prefix)
     phone = payload.get("phoneNumber")
-    if isinstance(phone, str) and phone and not phone.startswith("+"):
-        problems[prefix + "phoneNumber"] = "must be in E.164 format, starting with '+'"
+    if isinstance(phone, str) and phone and not _E164.match(phone):
+        problems[prefix + "phoneNumber"] = (
+            "must be in E.164 format: '+', then the country code and number, digits only "
+            "(e.g. +421900123456, not '+421 900 123 456')"
+        )
     email = payload.get("email")
     if isinstance(email, str) and email and not _EMAIL.match(email):
         problems[prefix + "email"] = "must be a valid email address"

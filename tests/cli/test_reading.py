@@ -265,3 +265,14 @@ def test_a_column_given_twice_under_one_name_is_refused_before_sending(
     assert _import(str(source)) == 2
     assert "columns 'Email' and 'Email' both give email; keep one" in capsys.readouterr().err
     assert posts(served) == []
+
+
+def test_unused_columns_are_named_once_and_nameless_ones_counted(
+    tmp_path: Path, served: Served, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A spreadsheet's trailing commas are "2 without a name", not two empty quotes."""
+    source = tmp_path / "people.csv"
+    source.write_text("First Name,Last Name,Email,Notes,,\nAnn,Smith,ann@example.com,hi,,\n")
+    assert _import(str(source)) == 0
+    note = "note: ignoring columns the import does not use: 'Notes', 2 without a name\n"
+    assert note in capsys.readouterr().err

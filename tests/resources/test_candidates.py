@@ -150,6 +150,8 @@ async def test_create_with_only_a_phone_number_is_accepted() -> None:
         ({}, "email"),
         ({"email": ""}, "email"),
         ({"phone_number": "0900123456"}, "phoneNumber"),
+        ({"phone_number": "+421 900 123 456"}, "phoneNumber"),
+        ({"phone_number": "+0900123456"}, "phoneNumber"),
         ({"email": "not-an-email"}, "email"),
         ({"email": "a@b"}, "email"),
         ({"email": "foo@@bar.com"}, "email"),
@@ -238,3 +240,27 @@ def test_the_sdk_and_the_fake_agree_on_what_an_email_is(email: str) -> None:
     problems: dict[str, str] = {}
     _validate.candidate({"firstName": "A", "lastName": "B", "email": email}, problems)
     assert ("email" not in problems) == (_validation.email()(email) is None)
+
+
+@pytest.mark.parametrize(
+    "phone",
+    [
+        "+421900123456",
+        "+14155550100",
+        "+421 900 123 456",
+        "+421-900-123456",
+        "0900123456",
+        "+0421900123456",
+        "+12345",
+        "+1234567890123456",
+        "+421900123456\n",
+    ],
+)
+def test_the_sdk_and_the_fake_agree_on_what_a_phone_number_is(phone: str) -> None:
+    """E.164 on both sides: the SDK refuses before sending what the fake would refuse."""
+    from instaview_async.resources import _validate
+    from instaview_async.testing import _validation
+
+    problems: dict[str, str] = {}
+    _validate.candidate({"firstName": "A", "lastName": "B", "phoneNumber": phone}, problems)
+    assert ("phoneNumber" not in problems) == (_validation.phone()(phone) is None)
