@@ -8,7 +8,9 @@ together. ``instaview_async.contrib.redis.RedisBudget`` is the implementation th
 A budget is addressed by a *scope*: a SHA-256 fingerprint of the API key and base URL that the
 client computes (`budget_scope`), so a budget never sees the key itself. A budget must fail
 open: when its store cannot be reached, ``admit`` returns None and the gate falls back to its
-in-process state; it never raises the store's exceptions to the caller.
+in-process state; it never raises the store's exceptions to the caller. A budget may also have
+``peers(scope) -> int``, how many clients share the scope as last seen: the fallback gate then
+paces to that share of what the API reports left, rather than each process spending all of it.
 """
 
 from __future__ import annotations

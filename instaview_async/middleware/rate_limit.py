@@ -43,7 +43,8 @@ class RateLimit:
     With ``policy.budget`` (a `SharedBudget`), each request takes its permit from the budget
     shared by every client on the key, addressed by ``scope`` (a fingerprint of the key, see
     `budget_scope`), and reports what the server said; while the budget is unreachable the
-    in-process gate above decides, as if the client were alone.
+    in-process gate above decides, paced to this client's share of each window when the budget
+    says how many share it (``peers``).
     """
 
     __slots__ = (
@@ -151,7 +152,7 @@ class RateLimit:
                 if probe:
                     self._end_probe()
             if self.policy.pace:
-                self._observe(response.headers)
+                self._observe(response.headers, _share(budget, self._scope))
             limited = response.status_code == 429
             wait = None
             if limited:
@@ -237,8 +238,12 @@ class RateLimit:
         logger.info("rate limited (429): gate closed for %.1fs", wait)
         return wait
 
-    def _observe(self, headers: Headers) -> None:
-        """Take the tightest window's remaining budget, less the requests still in flight."""
+    def _observe(self, headers: Headers, share: int = 1) -> None:
+        """Take the tightest window's remaining budget, less the requests still in flight.
+
+        ``share``: how many clients spend that budget (the shared budget's peers), of which
+        this one takes its part; used only while the shared budget is unreachable.
+        """
         found = _rate_limit_headers(headers)
         if not found:
             return
@@ -261,8 +266,20 @@ class RateLimit:
         if budget is None:
             return
         # Requests in flight may not have been counted by the server yet: assume they were not.
-        self._budget = budget - self._in_flight
+        # With others sharing the key, each has about as many in flight: this one's part.
+        self._budget = budget // share - self._in_flight
         self._budget_reset = reset_at
+
+
+def _share(budget: SharedBudget, scope: str) -> int:
+    """How many clients share ``scope``, if the budget says (its optional ``peers``)."""
+    peers = getattr(budget, "peers", None)
+    if peers is None:
+        return 1
+    try:
+        return max(1, int(peers(scope)))
+    except Exception:  # a budget's own bug must not fail the caller: it fails open
+        return 1
 
 
 def _tiers(found: dict[str, str], wall_now: float) -> tuple[Tier, ...]:

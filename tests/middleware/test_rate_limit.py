@@ -232,3 +232,51 @@ async def test_client_raises_rate_limit_error_with_retry_after() -> None:
     assert caught.value.status_code == 429
     assert caught.value.retry_after == pytest.approx(3600.0)
     assert client.stats.rate_limited == 1
+
+
+class Unreachable:
+    """A shared budget whose store is down (admit: None), which last saw ``peers`` clients."""
+
+    def __init__(self, peers: int | None) -> None:
+        if peers is not None:
+            self.peers = lambda scope: peers
+
+    async def admit(self, scope: str) -> iv.Admission | None:
+        return None
+
+    async def report(self, scope: str, admission: iv.Admission, reply: object) -> None:
+        raise AssertionError("nothing is reported while the budget is unreachable")
+
+
+@pytest.mark.parametrize(("peers", "sent_before_waiting"), [(4, 3), (None, 12)])
+async def test_with_the_shared_budget_down_the_gate_paces_to_this_clients_share(
+    peers: int | None, sent_before_waiting: int
+) -> None:
+    """12 left, 4 clients last seen sharing the key: this one sends 3 and waits for the reset,
+    instead of all 4 spending the 12 (a budget that does not say how many: as if alone)."""
+    time = FakeTime(wall=1_700_000_000.0)
+    headers = {"X-RateLimit-Remaining-Minute": "12", "X-RateLimit-Reset-Minute": "1700000020"}
+    first = True
+
+    async def send(request: httpx.Request) -> httpx.Response:
+        nonlocal first
+        if first:  # the reply that says what is left; the others carry no headers
+            first = False
+            return httpx.Response(200, headers=headers)
+        return httpx.Response(200)
+
+    budget = Unreachable(peers)
+    gate = RateLimit(
+        iv.RateLimitPolicy(budget=budget),
+        sleep=time.sleep,
+        clock=time.clock,
+        wall_clock=time.wall,
+        scope="s",
+    )
+    await gate(REQUEST, send)
+    sent = 0
+    while not time.sleeps:
+        await gate(REQUEST, send)
+        sent += 1
+    assert sent - 1 == sent_before_waiting  # the last one sent waited for the reset first
+    assert time.sleeps == [pytest.approx(20.0)]

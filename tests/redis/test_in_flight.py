@@ -12,6 +12,7 @@ import time
 
 import anyio
 import pytest
+import redis
 
 from instaview_async._budget import Admission, Reply, Tier, budget_scope
 from instaview_async.contrib.redis import RedisBudget
@@ -157,8 +158,54 @@ async def test_a_report_left_for_the_next_call_is_carried_by_it(
     async with RedisBudget(redis_server.url) as a, RedisBudget(redis_server.url) as b:
         await _next_window(a, 0.3)
         flying = [await _admit(b) for _ in range(3)]
+        b._peers_due[SCOPE] = float("inf")  # the live count is known: no report of its own
         await b.report(SCOPE, flying[0], _reply(1000.0, LIMIT - 3, 0.2))  # no news: not sent
         probe = await _reset(a, 0.35)
         assert (await _admit(b)).wait > 0  # the probe is out; this call carries B's report
         await a.report(SCOPE, probe, _reply(2000.0, LIMIT - 1, 5.0))
         assert await _permits(a) == LIMIT - 1 - 2
+
+
+async def test_a_report_says_how_many_clients_share_the_key_and_drops_the_gone(
+    redis_server: RedisServer, redis_sync: redis.Redis
+) -> None:
+    """Each client learns the live count (its pace while Redis is away); an instance silent
+    past the horizon (a SIGKILLed worker: no aclose) is not counted, and its fields go."""
+    key = f"instaview:{{{SCOPE[:32]}}}:rl:inflight"
+    async with RedisBudget(redis_server.url) as a, RedisBudget(redis_server.url) as b:
+        assert a.peers(SCOPE) == 1  # nothing heard yet
+        await _next_window(a, 5.0)
+        redis_sync.hset(key, mapping={"dead": 7, "dead@": 1})  # silent since 1970
+        admission = await _admit(b)
+        await b.report(SCOPE, admission, _reply(1000.0, 0, 5.0))  # news: fewer left
+        assert b.peers(SCOPE) == 2
+        fields = {f.decode() for f in redis_sync.hkeys(key)}
+        assert "dead" not in fields and "dead@" not in fields
+        assert {a._id, b._id} <= fields
+
+
+async def test_a_client_whose_replies_are_no_news_still_learns_the_live_count(
+    redis_server: RedisServer,
+) -> None:
+    """Its first reply is reported for the count alone, then one after 0.25 s, 0.5 s, ... up to
+    every horizon / 2: a client that only ever followed the others still knows its share when
+    Redis goes away, also when it started first."""
+    now = [0.0]
+    async with (
+        RedisBudget(redis_server.url) as a,
+        RedisBudget(redis_server.url, clock=lambda: now[0]) as b,
+    ):
+        await _next_window(a, 30.0)
+        admission = await _admit(b)
+        await b.report(SCOPE, admission, _reply(1000.0, LIMIT - 2, 30.0))  # no news but peers
+        assert b.peers(SCOPE) == 2
+        c = RedisBudget(redis_server.url)
+        await _admit(c)  # a third client arrives
+        admission = await _admit(b)
+        await b.report(SCOPE, admission, _reply(1000.0, LIMIT - 2, 30.0))
+        assert b.peers(SCOPE) == 2  # not asked again yet: no time has passed
+        now[0] += b.horizon / 2
+        admission = await _admit(b)
+        await b.report(SCOPE, admission, _reply(1000.0, LIMIT - 2, 30.0))
+        assert b.peers(SCOPE) == 3
+        await c.aclose()

@@ -22,6 +22,7 @@ __all__ = ["RedisBudget"]
 _WINDOWS = ("minute", "hour")
 _NONE = (-1, 0, -1, 0) * len(_WINDOWS)  # REPORT's arguments for windows a reply did not report
 _UNKNOWN, _KNOWN = 0, 1
+_FIRST_ASK = 0.125  # seconds: the live count is asked again after 0.25 s, 0.5, 1, ... horizon / 2
 
 
 @attrs.frozen
@@ -58,12 +59,16 @@ class RedisBudget:
     """
 
     __slots__ = (
+        "_clock",
         "_doubt",
         "_fail_open",
         "_flying",
         "_id",
         "_keys",
         "_owns",
+        "_peers",
+        "_peers_due",
+        "_peers_every",
         "_pending",
         "_prefix",
         "_redis",
@@ -109,6 +114,10 @@ class RedisBudget:
         self._unsent: dict[str, int] = {}
         self._pending: dict[str, int] = {}
         self._doubt: set[str] = set()
+        self._peers: dict[str, int] = {}  # per scope: live instances, as Redis last said
+        self._peers_due: dict[str, float] = {}  # per scope: when to ask again (clock)
+        self._peers_every: dict[str, float] = {}  # and how long after the last ask
+        self._clock = clock
         self.lease = 2.0
         """Seconds a probe holds the budget before another request may probe."""
         self.poll = 0.02
@@ -155,7 +164,7 @@ class RedisBudget:
         if isinstance(admission.token, _Token):  # admitted by this budget: no longer in flight
             self._flying[scope] = max(0, self._flying.get(scope, 0) - 1)
             self._unsent[scope] = self._unsent.get(scope, 0) + 1
-        if not self._idle(scope) and not _news(admission, reply):
+        if not self._idle(scope) and not _news(admission, reply) and not self._ask_peers(scope):
             return  # the next call carries this report
         done = self._unsent.pop(scope, 0)
         if (
@@ -177,8 +186,31 @@ class RedisBudget:
             else:
                 limit = -1 if tier.limit is None else tier.limit
                 args += [_ms(tier.reset), tier.remaining, limit, _ms(tier.reset_in)]
-        if await self._run(1, scope, args) is None:
+        peers = await self._run(1, scope, args)
+        if peers is None:
             self._lost(scope, done)
+        else:
+            self._peers[scope] = max(1, int(peers))
+            # Soon at first, while the others are still starting, then every horizon / 2.
+            every = min(self._peers_every.get(scope, _FIRST_ASK) * 2, self.horizon / 2)
+            self._peers_every[scope] = every
+            self._peers_due[scope] = self._clock() + every
+
+    def peers(self, scope: str) -> int:
+        """How many clients shared ``scope``'s budget when Redis last said (1 until it has).
+
+        While Redis is unreachable, each client's own gate paces to this share of the
+        windows the API reports, instead of every process spending all of what is left.
+        """
+        return self._peers.get(scope, 1)
+
+    def _ask_peers(self, scope: str) -> bool:
+        """Whether the live count is unknown or old: a report is what brings it.
+
+        A client whose replies tell Redis nothing new would otherwise never report, and meet
+        a Redis outage not knowing how many share the key (so spending all that is left).
+        """
+        return self._clock() >= self._peers_due.get(scope, 0.0)
 
     def _idle(self, scope: str) -> bool:
         """Nothing is in flight here, and Redis's count of it is more than one high (or in doubt).

@@ -23,7 +23,9 @@ count goes up by one in the admission script that grants a permit (so that concu
 admissions of one process cannot overwrite each other) and down by the reports an instance
 has had since its last call, which that call carries (so that a reply needs no round trip of
 its own). A count whose instance made no call within the ``horizon`` is left out (its requests
-have arrived long since, or its process is gone).
+have arrived long since, or its process is gone) and removed by the next report. A report
+returns how many instances are live, so that each can pace itself by its share of a window
+when Redis is away.
 
 Times come from Redis's own clock (``TIME``), so that workers on machines whose clocks differ
 still agree when a window ends; replies are turned into Redis time by their seconds-to-go.
@@ -104,6 +106,7 @@ REPORT = """
 -- instance id, its reports since its last call (this one included; -1: it has none in flight),
 -- horizon ms,
 -- then per window: wid (-1: not reported), remaining, limit (-1: not sent), reset-in ms.
+-- Returns the number of live instances.
 local t = redis.call('TIME')
 local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
 local retry, probe, linger = tonumber(ARGV[1]), tonumber(ARGV[2]), tonumber(ARGV[4])
@@ -115,19 +118,24 @@ elseif done > 0 and redis.call('HINCRBY', KEYS[4], me, -done) < 0 then
 end
 redis.call('HSET', KEYS[4], me .. '@', now)
 redis.call('PEXPIRE', KEYS[4], horizon)
--- Requests in flight in every process: the server may not have counted them yet.
-local flying
-local function in_flight()
-  if flying then return flying end
-  flying = 0
-  local fields, held = redis.call('HGETALL', KEYS[4]), {}
-  for j = 1, #fields, 2 do held[fields[j]] = tonumber(fields[j + 1]) end
-  for id, count in pairs(held) do
-    local at = held[id .. '@']
-    if at and count > 0 and now - at < horizon then flying = flying + count end
+-- Requests in flight in every process (the server may not have counted them yet), and the
+-- live instances, this one included; those silent past the horizon (gone) are removed.
+local flying, peers, gone = 0, 0, {}
+local fields, held = redis.call('HGETALL', KEYS[4]), {}
+for j = 1, #fields, 2 do held[fields[j]] = tonumber(fields[j + 1]) end
+for field, at in pairs(held) do
+  if string.sub(field, -1) == '@' then  -- '<id>@': when the instance last called
+    local id = string.sub(field, 1, -2)
+    if now - at < horizon then
+      peers = peers + 1
+      flying = flying + math.max(0, held[id] or 0)
+    else
+      gone[#gone + 1] = id
+      gone[#gone + 1] = field
+    end
   end
-  return flying
 end
+if #gone > 0 then redis.call('HDEL', KEYS[4], unpack(gone, 1, math.min(#gone, 2000))) end
 if retry >= 0 then
   local until_ = now + retry
   local closed = tonumber(redis.call('GET', KEYS[1]))
@@ -144,7 +152,7 @@ for i = 5, #KEYS do
     if not sremaining or wid > swid then
       -- A window seen for the first time, or the next one: the server's count, less what it
       -- may not have counted yet.
-      remaining = math.max(0, remaining - in_flight())
+      remaining = math.max(0, remaining - flying)
       redis.call('HSET', KEYS[i], 'wid', wid, 'deadline', deadline, 'remaining', remaining)
       if limit >= 0 then
         redis.call('HSET', KEYS[i], 'limit', limit)
@@ -163,7 +171,7 @@ end
 if probe == 1 then redis.call('DEL', KEYS[2]) end
 local unpaced = tonumber(ARGV[3])
 if unpaced > 0 then redis.call('SET', KEYS[3], '1', 'PX', unpaced) end
-return 1
+return peers
 """
 
 FORGET = """
