@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Mapping
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 from .._exceptions import ValidationError, _not_sent
@@ -79,11 +79,23 @@ def _candidate_fields(payload: Mapping[str, Any], problems: Problems, *, prefix:
     email = payload.get("email")
     if isinstance(email, str) and email and not _EMAIL.match(email):
         problems[prefix + "email"] = "must be a valid email address"
+    expiry = payload.get("gdprExpiryDate")
+    if isinstance(expiry, str) and not _is_date(expiry):
+        problems[prefix + "gdprExpiryDate"] = "must be a date as YYYY-MM-DD (e.g. 2027-12-31)"
     job_ids = payload.get("jobIds")
     if job_ids is not None and not isinstance(job_ids, list):  # an inline candidate's mapping
         raise TypeError(f"{prefix}jobIds must be a list of str, not {type(job_ids).__name__}")
     if isinstance(job_ids, list) and not 1 <= len(job_ids) <= 50:
         problems[prefix + "jobIds"] = "must list 1 to 50 job ids"
+
+
+def _is_date(text: str) -> bool:
+    """An ISO 8601 date, as the API (and the fake, by the same call) reads one."""
+    try:
+        date.fromisoformat(text)
+    except ValueError:
+        return False
+    return True
 
 
 def _contact(

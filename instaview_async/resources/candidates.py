@@ -59,7 +59,8 @@ class Candidates(Resource):
 
         ``job_id`` is the API's deprecated single-job field; prefer ``job_ids`` (if both are
         sent the API uses ``job_ids``). Raises ValidationError before sending when a rule the
-        docs state is broken (names 1-100 characters, a contact, a ``+`` phone, 1-50 jobs).
+        docs state is broken (names 1-100 characters, a contact, a valid email, an E.164 phone,
+        a ``YYYY-MM-DD`` GDPR expiry, 1-50 jobs).
         """
         payload = body(
             drop_none=True,

@@ -157,6 +157,8 @@ async def test_create_with_only_a_phone_number_is_accepted() -> None:
         ({"email": "foo@@bar.com"}, "email"),
         ({"email": "a b@c.io"}, "email"),
         ({"email": "ann@x.io\n"}, "email"),
+        ({"email": "a@b.c", "gdpr_expiry_date": "31/12/2027"}, "gdprExpiryDate"),
+        ({"email": "a@b.c", "gdpr_expiry_date": "2027-02-30"}, "gdprExpiryDate"),
         ({"email": "a@b.c", "first_name": ""}, "firstName"),
         ({"email": "a@b.c", "first_name": "x" * 101}, "firstName"),
         ({"email": "a@b.c", "last_name": ""}, "lastName"),
@@ -264,3 +266,15 @@ def test_the_sdk_and_the_fake_agree_on_what_a_phone_number_is(phone: str) -> Non
     problems: dict[str, str] = {}
     _validate.candidate({"firstName": "A", "lastName": "B", "phoneNumber": phone}, problems)
     assert ("phoneNumber" not in problems) == (_validation.phone()(phone) is None)
+
+
+@pytest.mark.parametrize("expiry", ["2027-12-31", "31/12/2027", "2027-02-30", "2027-1-5", ""])
+def test_the_sdk_and_the_fake_agree_on_what_a_date_is(expiry: str) -> None:
+    """The GDPR expiry's format, checked alike (whether it is in the future is the server's)."""
+    from instaview_async.resources import _validate
+    from instaview_async.testing import _validation
+
+    problems: dict[str, str] = {}
+    fields = {"firstName": "A", "lastName": "B", "email": "a@b.io", "gdprExpiryDate": expiry}
+    _validate.candidate(fields, problems)
+    assert ("gdprExpiryDate" not in problems) == (_validation.iso_date()(expiry) is None)
