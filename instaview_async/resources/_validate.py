@@ -8,12 +8,12 @@ Only rules that are cheap and certain are checked here; the server stays the aut
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Mapping
-from datetime import date, datetime
+from datetime import datetime
 from typing import Any
 
 from .._exceptions import ValidationError, _not_sent
+from .._formats import is_date, is_email, is_phone
 
 __all__ = [
     "Problems",
@@ -29,12 +29,6 @@ __all__ = [
 ]
 
 Problems = dict[str, str]
-
-# One '@', no spaces, a dot inside the domain: what the API's validator surely rejects (it
-# rejects "a@b" and "a@@b.com" too); E.164 as the docs give it. The fake's checks are the same
-# (testing/_validation.py), so that a row the API would refuse costs no request.
-_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+\Z")
-_E164 = re.compile(r"^\+[1-9]\d{6,14}\Z")  # '+', up to 15 digits, as the fake checks too
 
 
 def raise_if_any(problems: Problems) -> None:
@@ -71,31 +65,22 @@ def _candidate_fields(payload: Mapping[str, Any], problems: Problems, *, prefix:
     _length(payload, problems, "firstName", 1, 100, prefix)
     _length(payload, problems, "lastName", 1, 100, prefix)
     phone = payload.get("phoneNumber")
-    if isinstance(phone, str) and phone and not _E164.match(phone):
+    if isinstance(phone, str) and phone and not is_phone(phone):
         problems[prefix + "phoneNumber"] = (
             "must be in E.164 format: '+', then the country code and number, digits only "
             "(e.g. +421900123456, not '+421 900 123 456')"
         )
     email = payload.get("email")
-    if isinstance(email, str) and email and not _EMAIL.match(email):
+    if isinstance(email, str) and email and not is_email(email):
         problems[prefix + "email"] = "must be a valid email address"
     expiry = payload.get("gdprExpiryDate")
-    if isinstance(expiry, str) and not _is_date(expiry):
+    if isinstance(expiry, str) and not is_date(expiry):
         problems[prefix + "gdprExpiryDate"] = "must be a date as YYYY-MM-DD (e.g. 2027-12-31)"
     job_ids = payload.get("jobIds")
     if job_ids is not None and not isinstance(job_ids, list):  # an inline candidate's mapping
         raise TypeError(f"{prefix}jobIds must be a list of str, not {type(job_ids).__name__}")
     if isinstance(job_ids, list) and not 1 <= len(job_ids) <= 50:
         problems[prefix + "jobIds"] = "must list 1 to 50 job ids"
-
-
-def _is_date(text: str) -> bool:
-    """An ISO 8601 date, as the API (and the fake, by the same call) reads one."""
-    try:
-        date.fromisoformat(text)
-    except ValueError:
-        return False
-    return True
 
 
 def _contact(

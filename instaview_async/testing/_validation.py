@@ -13,13 +13,13 @@ name fails loudly.
 from __future__ import annotations
 
 import json
-import re
 from collections.abc import Callable, Collection, Mapping, Sequence
-from datetime import date, datetime
+from datetime import datetime
 from typing import Any
 
 import attrs
 
+from .._formats import is_date, is_email, is_phone, is_uuid
 from ._http import Problem
 
 __all__ = [
@@ -41,11 +41,6 @@ __all__ = [
 ]
 
 Check = Callable[[Any], "str | None"]
-
-# \Z, not $: "$" also matches before a trailing newline, which no valid value has.
-_UUID = re.compile(r"^[0-9a-fA-F]{8}(-[0-9a-fA-F]{4}){3}-[0-9a-fA-F]{12}\Z")
-_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+\Z")
-_E164 = re.compile(r"^\+[1-9]\d{6,14}\Z")
 
 
 @attrs.frozen
@@ -194,34 +189,25 @@ def enum(choices: Collection[str]) -> Check:
 
 def uuid() -> Check:
     """A UUID string."""
-    return lambda v: None if isinstance(v, str) and _UUID.match(v) else "must be a UUID"
+    return lambda v: None if is_uuid(v) else "must be a UUID"
 
 
 def email() -> Check:
     """An email address."""
-    return lambda v: None if isinstance(v, str) and _EMAIL.match(v) else "must be an email"
+    return lambda v: None if is_email(v) else "must be an email"
 
 
 def phone() -> Check:
     """An E.164 phone number (``+`` then up to 15 digits)."""
     return lambda v: (
-        None
-        if isinstance(v, str) and _E164.match(v)
-        else "must be a valid phone number in E.164 format (e.g. +421900123456)"
+        None if is_phone(v) else "must be a valid phone number in E.164 format (e.g. +421900123456)"
     )
 
 
 def iso_date() -> Check:
     """A ``YYYY-MM-DD`` date."""
 
-    def check(value: Any) -> str | None:
-        try:
-            date.fromisoformat(value)
-        except (TypeError, ValueError):
-            return "must be a valid ISO 8601 date string (YYYY-MM-DD)"
-        return None
-
-    return check
+    return lambda v: None if is_date(v) else "must be a valid ISO 8601 date string (YYYY-MM-DD)"
 
 
 def iso_datetime() -> Check:

@@ -217,64 +217,52 @@ async def test_delete_copes_with_true_or_an_empty_reply(reply: httpx.Response) -
     assert (sent.method, sent.url.path) == ("DELETE", "/candidates/c1")
 
 
-@pytest.mark.parametrize(
-    "email",
-    [
-        "ann@example.com",
-        "first.last+tag@sub.example.co.uk",
-        "Ann@Example.COM",
-        "a@b",
-        "foo@@bar.com",
-        "@example.com",
-        "ann@",
-        "ann@example.",
-        "ann@.com",
-        "ann example@x.io",
-        "ann@x.io\n",
-    ],
-)
-def test_the_sdk_and_the_fake_agree_on_what_an_email_is(email: str) -> None:
-    """An address the SDK lets through the fake accepts, and one the fake refuses the SDK
-    refuses before sending (so a bulk import spends no request on it)."""
+def _verdicts(field: str, value: str) -> tuple[bool, bool]:
+    """Whether the SDK's check (before sending) and the fake's (as the API) accept ``value``."""
     from instaview_async.resources import _validate
     from instaview_async.testing import _validation
 
+    checks = {"email": _validation.email, "phoneNumber": _validation.phone}
+    fake = checks.get(field, _validation.iso_date)()(value) is None
     problems: dict[str, str] = {}
-    _validate.candidate({"firstName": "A", "lastName": "B", "email": email}, problems)
-    assert ("email" not in problems) == (_validation.email()(email) is None)
+    payload = {"firstName": "A", "lastName": "B", "email": "a@b.io", field: value}
+    _validate.candidate(payload, problems)
+    return field not in problems, fake
 
 
 @pytest.mark.parametrize(
-    "phone",
+    ("field", "value", "valid"),
     [
-        "+421900123456",
-        "+14155550100",
-        "+421 900 123 456",
-        "+421-900-123456",
-        "0900123456",
-        "+0421900123456",
-        "+12345",
-        "+1234567890123456",
-        "+421900123456\n",
+        ("email", "ann@example.com", True),
+        ("email", "first.last+tag@sub.example.co.uk", True),
+        ("email", "Ann@Example.COM", True),
+        ("email", "a@b", False),
+        ("email", "foo@@bar.com", False),
+        ("email", "@example.com", False),
+        ("email", "ann@", False),
+        ("email", "ann@example.", False),
+        ("email", "ann@.com", False),
+        ("email", "ann example@x.io", False),
+        ("email", "ann@x.io\n", False),
+        ("phoneNumber", "+421900123456", True),
+        ("phoneNumber", "+14155550100", True),
+        ("phoneNumber", "+421 900 123 456", False),
+        ("phoneNumber", "+421-900-123456", False),
+        ("phoneNumber", "0900123456", False),
+        ("phoneNumber", "+0421900123456", False),
+        ("phoneNumber", "+12345", False),
+        ("phoneNumber", "+1234567890123456", False),
+        ("phoneNumber", "+421900123456\n", False),
+        ("gdprExpiryDate", "2027-12-31", True),
+        ("gdprExpiryDate", "31/12/2027", False),
+        ("gdprExpiryDate", "2027-02-30", False),
+        ("gdprExpiryDate", "2027-1-5", False),
+        ("gdprExpiryDate", "", False),
     ],
 )
-def test_the_sdk_and_the_fake_agree_on_what_a_phone_number_is(phone: str) -> None:
-    """E.164 on both sides: the SDK refuses before sending what the fake would refuse."""
-    from instaview_async.resources import _validate
-    from instaview_async.testing import _validation
-
-    problems: dict[str, str] = {}
-    _validate.candidate({"firstName": "A", "lastName": "B", "phoneNumber": phone}, problems)
-    assert ("phoneNumber" not in problems) == (_validation.phone()(phone) is None)
-
-
-@pytest.mark.parametrize("expiry", ["2027-12-31", "31/12/2027", "2027-02-30", "2027-1-5", ""])
-def test_the_sdk_and_the_fake_agree_on_what_a_date_is(expiry: str) -> None:
-    """The GDPR expiry's format, checked alike (whether it is in the future is the server's)."""
-    from instaview_async.resources import _validate
-    from instaview_async.testing import _validation
-
-    problems: dict[str, str] = {}
-    fields = {"firstName": "A", "lastName": "B", "email": "a@b.io", "gdprExpiryDate": expiry}
-    _validate.candidate(fields, problems)
-    assert ("gdprExpiryDate" not in problems) == (_validation.iso_date()(expiry) is None)
+def test_the_sdk_refuses_before_sending_what_the_fake_refuses_and_no_more(
+    field: str, value: str, valid: bool
+) -> None:
+    """Both sides give the verdict the docs imply: a row the API would refuse costs no request,
+    and a valid one is never stopped by the SDK."""
+    assert _verdicts(field, value) == (valid, valid)
