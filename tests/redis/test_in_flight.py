@@ -16,6 +16,7 @@ import redis
 
 from instaview_async._budget import Admission, Reply, Tier, budget_scope
 from instaview_async.contrib.redis import RedisBudget
+from instaview_async.contrib.redis._budget import _Live
 
 from ._redis_server import RedisServer
 
@@ -158,7 +159,7 @@ async def test_a_report_left_for_the_next_call_is_carried_by_it(
     async with RedisBudget(redis_server.url) as a, RedisBudget(redis_server.url) as b:
         await _next_window(a, 0.3)
         flying = [await _admit(b) for _ in range(3)]
-        b._peers_due[SCOPE] = float("inf")  # the live count is known: no report of its own
+        b._live[SCOPE] = _Live(count=2, due=float("inf"))  # known: no report of its own
         await b.report(SCOPE, flying[0], _reply(1000.0, LIMIT - 3, 0.2))  # no news: not sent
         probe = await _reset(a, 0.35)
         assert (await _admit(b)).wait > 0  # the probe is out; this call carries B's report

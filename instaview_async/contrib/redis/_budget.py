@@ -22,7 +22,7 @@ __all__ = ["RedisBudget"]
 _WINDOWS = ("minute", "hour")
 _NONE = (-1, 0, -1, 0) * len(_WINDOWS)  # REPORT's arguments for windows a reply did not report
 _UNKNOWN, _KNOWN = 0, 1
-_FIRST_ASK = 0.125  # seconds: the live count is asked again after 0.25 s, 0.5, 1, ... horizon / 2
+_FIRST_ASK = 0.25  # seconds: the live count is asked again after 0.25 s, 0.5, 1, ... horizon / 2
 
 
 @attrs.frozen
@@ -32,6 +32,15 @@ class _Seen:
     state: int
     wid: int
     left: int
+
+
+@attrs.define
+class _Live:
+    """How many instances share a scope, as Redis last said, and when to ask it again."""
+
+    count: int = 1
+    due: float = 0.0  # by the budget's clock; 0: ask with the next report
+    every: float = 0.0  # the wait after the last ask: 0.25 s, doubled up to horizon / 2
 
 
 @attrs.frozen
@@ -65,10 +74,8 @@ class RedisBudget:
         "_flying",
         "_id",
         "_keys",
+        "_live",
         "_owns",
-        "_peers",
-        "_peers_due",
-        "_peers_every",
         "_pending",
         "_prefix",
         "_redis",
@@ -114,9 +121,7 @@ class RedisBudget:
         self._unsent: dict[str, int] = {}
         self._pending: dict[str, int] = {}
         self._doubt: set[str] = set()
-        self._peers: dict[str, int] = {}  # per scope: live instances, as Redis last said
-        self._peers_due: dict[str, float] = {}  # per scope: when to ask again (clock)
-        self._peers_every: dict[str, float] = {}  # and how long after the last ask
+        self._live: dict[str, _Live] = {}
         self._clock = clock
         self.lease = 2.0
         """Seconds a probe holds the budget before another request may probe."""
@@ -190,11 +195,11 @@ class RedisBudget:
         if peers is None:
             self._lost(scope, done)
         else:
-            self._peers[scope] = max(1, int(peers))
+            live = self._live.setdefault(scope, _Live())
+            live.count = max(1, int(peers))
             # Soon at first, while the others are still starting, then every horizon / 2.
-            every = min(self._peers_every.get(scope, _FIRST_ASK) * 2, self.horizon / 2)
-            self._peers_every[scope] = every
-            self._peers_due[scope] = self._clock() + every
+            live.every = min(max(live.every * 2, _FIRST_ASK), self.horizon / 2)
+            live.due = self._clock() + live.every
 
     def peers(self, scope: str) -> int:
         """How many clients shared ``scope``'s budget when Redis last said (1 until it has).
@@ -202,7 +207,8 @@ class RedisBudget:
         While Redis is unreachable, each client's own gate paces to this share of the
         windows the API reports, instead of every process spending all of what is left.
         """
-        return self._peers.get(scope, 1)
+        live = self._live.get(scope)
+        return 1 if live is None else live.count
 
     def _ask_peers(self, scope: str) -> bool:
         """Whether the live count is unknown or old: a report is what brings it.
@@ -210,7 +216,8 @@ class RedisBudget:
         A client whose replies tell Redis nothing new would otherwise never report, and meet
         a Redis outage not knowing how many share the key (so spending all that is left).
         """
-        return self._clock() >= self._peers_due.get(scope, 0.0)
+        live = self._live.get(scope)
+        return live is None or self._clock() >= live.due
 
     def _idle(self, scope: str) -> bool:
         """Nothing is in flight here, and Redis's count of it is more than one high (or in doubt).

@@ -54,8 +54,9 @@ def where(redis: Redis) -> str:
 
 
 _TRIO = (
-    "RedisBudget needs asyncio: redis-py's asyncio client does not run under trio. "
-    "Under trio, use RateLimitPolicy() without a budget (the in-process gate)."
+    "RedisBudget and RedisJournal need asyncio: redis-py's asyncio client does not run under "
+    "trio. Under trio, use RateLimitPolicy() without a budget (the in-process gate) and a "
+    "FileJournal."
 )
 
 
