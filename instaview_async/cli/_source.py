@@ -199,10 +199,10 @@ def _json_array(lines: _Lines) -> Iterator[Record | BadLine]:
     bad_lines = dict(lines.undecodable)
     decoder = json.JSONDecoder()
     at = _skip(text, 0) + 1  # past the '['
-    line = 1 + text.count("\n", 0, at)
+    line, counted = 1, 0  # the line of text[counted]
     while True:
         start = _skip(text, at)
-        line += text.count("\n", at, start)
+        line, counted = line + text.count("\n", counted, start), start
         if text.startswith("]", start):
             break
         try:

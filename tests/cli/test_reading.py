@@ -210,19 +210,21 @@ def test_a_json_array_imports_each_object_at_the_line_it_starts_on(
     source.write_text(
         "[\n"
         '  {"first_name": "Ann", "last_name": "Smith", "email": "ann@example.com"},\n'
-        "  42,\n"
         '  {"first_name": "Bob",\n'
         '   "last_name": "Jones", "email": "bob@example.com"},\n'
+        "  42,\n"
+        '  {"first_name": "Cid", "last_name": "Lee", "email": "cid@example.com"},\n'
         "]\n"
     )
     report = tmp_path / "report.jsonl"
     assert _import(str(source), "--report", str(report)) == 1
     rows = by_line(report)
-    assert sorted(rows) == [2, 3, 4]
-    assert rows[3]["error"]["message"] == "expected a JSON object, got a number"
-    assert {rows[2]["status"], rows[4]["status"]} == {"created"}
+    assert sorted(rows) == [2, 3, 5, 6]  # after Bob's two lines, each at its own line
+    assert rows[5]["error"]["message"] == "expected a JSON object, got a number"
+    assert {rows[n]["status"] for n in (2, 3, 6)} == {"created"}
+    assert served.fake.candidates[rows[6]["id"]]["email"] == "cid@example.com"
     emails = {c["email"] for c in served.fake.candidates.values()}
-    assert emails == {"ann@example.com", "bob@example.com"}
+    assert emails == {"ann@example.com", "bob@example.com", "cid@example.com"}
     assert "Traceback" not in capsys.readouterr().err
 
 
