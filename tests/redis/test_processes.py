@@ -126,7 +126,10 @@ async def test_redis_killed_mid_run_and_restarted_the_import_completes_once(
     assert sorted(emails) == sorted(row["email"] for row in rows)
     assert set(emails.values()) == {1}
     assert all(r["statuses"] == {"created": 25} for r in reports)
-    assert all(len(r["warnings"]) == 1 for r in reports), [r["warnings"] for r in reports]
+    # One warning per outage and worker, never more. A worker asleep in a rate-limit wait for
+    # the whole 0.5 s outage (the window is 1 s) never asked Redis meanwhile: none for it.
+    warned = [len(r["warnings"]) for r in reports]
+    assert max(warned) == 1 and warned.count(0) < len(warned), [r["warnings"] for r in reports]
     # A worker whose last rows were all let through by its own gate meanwhile may not need
     # Redis again; the others share through it once it is back.
     assert any(any("answers again" in m for m in r["infos"]) for r in reports)
